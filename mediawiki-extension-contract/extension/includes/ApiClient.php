@@ -1,0 +1,234 @@
+<?php
+
+namespace MediaWiki\Extension\AuthBridge;
+
+use MediaWiki\Http\HttpRequestFactory;
+use Psr\Log\LoggerInterface;
+
+/**
+ * The one place that talks to the identity API (contract version 1, SPEC.md).
+ * Answers are validated strictly; whatever does not match the contract throws
+ * UnexpectedResponseException, so a malformed answer can never become a login.
+ */
+class ApiClient {
+	/** @var HttpRequestFactory */
+	private $httpRequestFactory;
+	/** @var string */
+	private $baseUrl;
+	/** @var string */
+	private $secret;
+	/** @var float */
+	private $timeout;
+	/** @var LoggerInterface */
+	private $logger;
+
+	/**
+	 * @param HttpRequestFactory $httpRequestFactory
+	 * @param string $baseUrl e.g. https://id.example.org (without /v1)
+	 * @param string $secret client credential abk_...
+	 * @param float $timeout seconds for connect and answer together
+	 * @param LoggerInterface $logger
+	 */
+	public function __construct(
+		HttpRequestFactory $httpRequestFactory,
+		string $baseUrl,
+		string $secret,
+		float $timeout,
+		LoggerInterface $logger
+	) {
+		$this->httpRequestFactory = $httpRequestFactory;
+		$this->baseUrl = rtrim( $baseUrl, '/' );
+		$this->secret = $secret;
+		$this->timeout = $timeout;
+		$this->logger = $logger;
+	}
+
+	/**
+	 * POST /v1/auth/verify
+	 *
+	 * @param string $username as typed by the person
+	 * @param string $password
+	 * @param array $context end user's ip, userAgent, requestId (strings; empty ones are left out)
+	 * @return VerifyResult
+	 * @throws UnexpectedResponseException
+	 */
+	public function verify( string $username, string $password, array $context ): VerifyResult {
+		$payload = [ 'username' => $username, 'password' => $password ];
+		$context = array_filter( $context, static function ( $value ) {
+			return is_string( $value ) && $value !== '';
+		} );
+		if ( $context ) {
+			$payload['context'] = $context;
+		}
+		[ $status, $body ] = $this->request( 'POST', '/v1/auth/verify', $payload );
+		return self::parseVerifyResponse( $status, $body );
+	}
+
+	/**
+	 * GET /v1/users/{username}
+	 *
+	 * @param string $username
+	 * @return RemoteUser|null null when the API says the user does not exist (404) or
+	 *  cannot exist (400)
+	 * @throws UnexpectedResponseException
+	 */
+	public function getUser( string $username ): ?RemoteUser {
+		$path = '/v1/users/' . rawurlencode( $username );
+		[ $status, $body ] = $this->request( 'GET', $path, null );
+		if ( $status === 404 || $status === 400 ) {
+			return null;
+		}
+		if ( $status !== 200 ) {
+			throw new UnexpectedResponseException( "GET /v1/users answered HTTP $status", $status );
+		}
+		return self::parseUser( self::decodeObject( $status, $body ), $status );
+	}
+
+	/**
+	 * Map an HTTP answer of POST /v1/auth/verify to a VerifyResult.
+	 *
+	 * @param int $status
+	 * @param string $body
+	 * @return VerifyResult
+	 * @throws UnexpectedResponseException
+	 */
+	public static function parseVerifyResponse( int $status, string $body ): VerifyResult {
+		if ( $status !== 200 ) {
+			$problem = json_decode( $body, true );
+			$code = is_array( $problem ) && is_string( $problem['code'] ?? null ) ? $problem['code'] : 'none';
+			throw new UnexpectedResponseException(
+				"POST /v1/auth/verify answered HTTP $status (problem code $code)", $status );
+		}
+		$data = self::decodeObject( $status, $body );
+		$result = $data['result'] ?? null;
+		if ( $result === 'PASS' ) {
+			if ( !is_array( $data['user'] ?? null ) ) {
+				throw new UnexpectedResponseException( 'PASS without a user object', $status );
+			}
+			$user = self::parseUser( $data['user'], $status );
+			if ( $user->disabled ) {
+				throw new UnexpectedResponseException( 'PASS for a disabled user', $status );
+			}
+			return VerifyResult::newPass( $user );
+		}
+		if ( $result === 'FAIL' ) {
+			$code = $data['code'] ?? null;
+			if ( !is_string( $code ) || !in_array( $code, VerifyResult::FAIL_CODES, true ) ) {
+				throw new UnexpectedResponseException(
+					'FAIL with an unknown code ' . self::describe( $code ), $status );
+			}
+			$retryAfter = null;
+			if ( $code === VerifyResult::THROTTLED && array_key_exists( 'retryAfterSeconds', $data ) ) {
+				$retryAfter = $data['retryAfterSeconds'];
+				if ( !is_int( $retryAfter ) || $retryAfter < 0 ) {
+					throw new UnexpectedResponseException(
+						'THROTTLED with an invalid retryAfterSeconds ' . self::describe( $retryAfter ), $status );
+				}
+			}
+			return VerifyResult::newFail( $code, $retryAfter );
+		}
+		throw new UnexpectedResponseException( 'unknown result ' . self::describe( $result ), $status );
+	}
+
+	/**
+	 * @param int $status
+	 * @param string $body
+	 * @return array
+	 * @throws UnexpectedResponseException
+	 */
+	private static function decodeObject( int $status, string $body ): array {
+		$data = json_decode( $body, true );
+		if ( !is_array( $data ) || ( $data !== [] && array_is_list( $data ) ) ) {
+			throw new UnexpectedResponseException(
+				'body is not a JSON object (' . strlen( $body ) . ' bytes)', $status );
+		}
+		return $data;
+	}
+
+	/**
+	 * Validate the contract's user object; unknown fields are ignored (minor versions add them).
+	 *
+	 * @param array $u
+	 * @param int $status
+	 * @return RemoteUser
+	 * @throws UnexpectedResponseException
+	 */
+	private static function parseUser( array $u, int $status ): RemoteUser {
+		$types = [
+			'id' => 'string', 'username' => 'string', 'realName' => 'string',
+			'emailVerified' => 'boolean', 'groups' => 'array', 'disabled' => 'boolean',
+		];
+		foreach ( $types as $field => $type ) {
+			if ( gettype( $u[$field] ?? null ) !== $type ) {
+				throw new UnexpectedResponseException( "user.$field is not a $type", $status );
+			}
+		}
+		if ( $u['id'] === '' || $u['username'] === '' ) {
+			throw new UnexpectedResponseException( 'user.id or user.username is empty', $status );
+		}
+		if ( !array_key_exists( 'email', $u ) || !( $u['email'] === null || is_string( $u['email'] ) ) ) {
+			throw new UnexpectedResponseException( 'user.email is not a string or null', $status );
+		}
+		if ( !array_is_list( $u['groups'] ) ) {
+			throw new UnexpectedResponseException( 'user.groups is not a list', $status );
+		}
+		foreach ( $u['groups'] as $group ) {
+			if ( !is_string( $group ) ) {
+				throw new UnexpectedResponseException( 'user.groups holds a non-string', $status );
+			}
+		}
+		return new RemoteUser(
+			$u['id'], $u['username'], $u['realName'], $u['email'],
+			$u['emailVerified'], $u['groups'], $u['disabled']
+		);
+	}
+
+	/**
+	 * @param mixed $value
+	 * @return string short, log-safe description
+	 */
+	private static function describe( $value ): string {
+		return is_string( $value ) ? '"' . mb_substr( $value, 0, 40 ) . '"' : gettype( $value );
+	}
+
+	/**
+	 * @param string $method
+	 * @param string $path
+	 * @param array|null $payload JSON body
+	 * @return array [ int status, string body ]
+	 * @throws UnexpectedResponseException when there is no HTTP answer at all
+	 */
+	private function request( string $method, string $path, ?array $payload ): array {
+		$options = [
+			'method' => $method,
+			'timeout' => $this->timeout,
+			'connectTimeout' => $this->timeout,
+			'followRedirects' => false,
+		];
+		if ( $payload !== null ) {
+			$options['postData'] = json_encode( $payload, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE );
+		}
+		$request = $this->httpRequestFactory->create( $this->baseUrl . $path, $options, __METHOD__ );
+		$request->setHeader( 'Authorization', 'Bearer ' . $this->secret );
+		$request->setHeader( 'Accept', 'application/json' );
+		if ( $payload !== null ) {
+			$request->setHeader( 'Content-Type', 'application/json' );
+		}
+		$start = microtime( true );
+		$result = $request->execute();
+		$status = (int)$request->getStatus();
+		$ms = (int)round( ( microtime( true ) - $start ) * 1000 );
+		if ( $status === 0 ) {
+			$errors = [];
+			foreach ( $result->getErrors() as $error ) {
+				$errors[] = $error['message'];
+			}
+			throw new UnexpectedResponseException(
+				"$method $path got no answer after {$ms} ms (" . implode( ', ', $errors ) . ')' );
+		}
+		$this->logger->debug( '{method} {path} answered HTTP {status} in {ms} ms', [
+			'method' => $method, 'path' => $path, 'status' => $status, 'ms' => $ms,
+		] );
+		return [ $status, (string)$request->getContent() ];
+	}
+}
