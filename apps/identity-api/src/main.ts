@@ -1,7 +1,36 @@
+import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { Module, Controller, Get } from '@nestjs/common';
-import { hello } from '@authbridge/contract';
-@Controller() class C { @Get('/x') x() { return { hello: hello() }; } }
-@Module({ controllers: [C] }) class M {}
-async function main() { const app = await NestFactory.create(M); await app.listen(18080); console.log('up'); }
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { ConfigError, loadConfig } from '@authbridge/config';
+import { AppModule } from './app.module';
+import { configureApp } from './app.setup';
+import { createPinoLogger, PinoLoggerService } from './logging/pino-logger';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`authbridge: bad setting ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createPinoLogger(config.logLevel);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    logger: new PinoLoggerService(logger),
+    bodyParser: false,
+  });
+  configureApp(app, config, logger);
+  await app.listen(config.port, config.host);
+  const url = await app.getUrl();
+  logger.info({ url, database: config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@') }, 'AuthBridge identity API listening');
+  process.stderr.write(
+    `\nAuthBridge identity API: ${url}  (docs: ${url}/docs)\n` +
+      `Create a client for the wiki:  npm run cli -- clients create --name wiki --scopes auth:verify,users:read\n` +
+      `Create a user:                 npm run cli -- users create --username "Jane Doe" --email jane@example.org --password-stdin\n\n`,
+  );
+}
+
 void main();

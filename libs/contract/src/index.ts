@@ -1,2 +1,3 @@
 export * from './codes';
 export * from './types';
+export * from './domain-error';

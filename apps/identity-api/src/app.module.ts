@@ -1,0 +1,18 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AccountsModule } from '@authbridge/accounts';
+import type { AppConfig } from '@authbridge/config';
+import { AuthModule } from './auth/auth.module';
+import { ClientsModule } from './clients/clients.module';
+import { HealthController } from './health/health.controller';
+import { UsersModule } from './users/users.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [AccountsModule.forRoot(config), ClientsModule, AuthModule, UsersModule],
+      controllers: [HealthController],
+    };
+  }
+}

@@ -1,0 +1,31 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { DomainError } from '@authbridge/contract';
+import { DATABASE, pingDatabase, type Db } from '@authbridge/storage';
+import { Public } from '../clients/public.decorator';
+
+@ApiTags('health')
+@Public()
+@Controller('health')
+export class HealthController {
+  constructor(@Inject(DATABASE) private readonly db: Db) {}
+
+  @Get('live')
+  @ApiOperation({ operationId: 'live', summary: 'The process answers' })
+  @ApiOkResponse({ schema: { properties: { status: { type: 'string', enum: ['ok'] } } } })
+  live() {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @ApiOperation({ operationId: 'ready', summary: 'The store answers' })
+  @ApiOkResponse({ schema: { properties: { status: { type: 'string', enum: ['ok'] } } } })
+  async ready() {
+    try {
+      await pingDatabase(this.db);
+    } catch {
+      throw new DomainError('NOT_READY', 'The store does not answer.');
+    }
+    return { status: 'ok' };
+  }
+}

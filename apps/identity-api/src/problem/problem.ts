@@ -1,0 +1,35 @@
+import { PROBLEM_STATUS, PROBLEM_TYPE_PREFIX, type Problem, type ProblemCode, type ProblemField } from '@authbridge/contract';
+
+const TITLES: Record<ProblemCode, string> = {
+  VALIDATION_FAILED: 'The request is not valid',
+  MALFORMED_JSON: 'The request body is not valid JSON',
+  INVALID_USERNAME: 'MediaWiki would refuse this user name',
+  PASSWORD_POLICY: 'The password does not meet the policy',
+  INVALID_CURSOR: 'The pagination cursor is not valid',
+  UNAUTHENTICATED: 'A valid client credential is required',
+  FORBIDDEN: 'The client credential lacks the scope this route needs',
+  WRONG_PASSWORD: 'The current password is not right',
+  USER_NOT_FOUND: 'No such user',
+  CLIENT_NOT_FOUND: 'No such client',
+  NOT_FOUND: 'No such route',
+  METHOD_NOT_ALLOWED: 'Method not allowed',
+  USER_EXISTS: 'A user with this name already exists',
+  PAYLOAD_TOO_LARGE: 'The request body is too large',
+  UNSUPPORTED_MEDIA_TYPE: 'The request body must be application/json',
+  INTERNAL: 'Internal error',
+  NOT_READY: 'The service is not ready',
+};
+
+export function problemFor(code: ProblemCode, extra: { detail?: string; errors?: ProblemField[]; instance?: string; requestId?: string } = {}): Problem {
+  const problem: Problem = {
+    type: PROBLEM_TYPE_PREFIX + code.toLowerCase().replace(/_/g, '-'),
+    title: TITLES[code],
+    status: PROBLEM_STATUS[code],
+    code,
+  };
+  if (extra.detail) problem.detail = extra.detail;
+  if (extra.errors?.length) problem.errors = extra.errors;
+  if (extra.instance) problem.instance = extra.instance;
+  if (extra.requestId) problem.requestId = extra.requestId;
+  return problem;
+}

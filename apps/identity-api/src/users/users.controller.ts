@@ -1,0 +1,55 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AccountsService } from '@authbridge/accounts';
+import type { UserJson, UserPage } from '@authbridge/contract';
+import { RequireScopes } from '../clients/scopes.decorator';
+import { CreateUserDto, ListUsersQueryDto, SetPasswordDto, UpdateUserDto } from './dto/user-requests.dto';
+import { UserDto, UserPageDto } from './dto/user.dto';
+
+@ApiTags('users')
+@ApiBearerAuth()
+@Controller('v1/users')
+export class UsersController {
+  constructor(private readonly accounts: AccountsService) {}
+
+  @Get()
+  @RequireScopes('users:read')
+  @ApiOperation({ operationId: 'listUsers', summary: 'Find users by name prefix, a page at a time' })
+  @ApiOkResponse({ type: UserPageDto })
+  list(@Query() query: ListUsersQueryDto): Promise<UserPage> {
+    return this.accounts.list(query);
+  }
+
+  @Get(':username')
+  @RequireScopes('users:read')
+  @ApiOperation({ operationId: 'getUser', summary: 'One user by name (any spelling MediaWiki accepts)' })
+  @ApiOkResponse({ type: UserDto })
+  get(@Param('username') username: string): Promise<UserJson> {
+    return this.accounts.get(username);
+  }
+
+  @Post()
+  @RequireScopes('users:write')
+  @ApiOperation({ operationId: 'createUser', summary: 'Create a user' })
+  @ApiCreatedResponse({ type: UserDto })
+  create(@Body() body: CreateUserDto): Promise<UserJson> {
+    return this.accounts.create(body);
+  }
+
+  @Patch(':username')
+  @RequireScopes('users:write')
+  @ApiOperation({ operationId: 'updateUser', summary: 'Change profile, groups, or disable/enable a user' })
+  @ApiOkResponse({ type: UserDto })
+  update(@Param('username') username: string, @Body() body: UpdateUserDto): Promise<UserJson> {
+    return this.accounts.update(username, body);
+  }
+
+  @Put(':username/password')
+  @HttpCode(204)
+  @RequireScopes('users:write')
+  @ApiOperation({ operationId: 'setUserPassword', summary: "Set a user's password (optionally checking the current one)" })
+  @ApiNoContentResponse()
+  async setPassword(@Param('username') username: string, @Body() body: SetPasswordDto): Promise<void> {
+    await this.accounts.setPassword(username, body.password, body.currentPassword);
+  }
+}

@@ -1,0 +1,96 @@
+// Benchmarks of the identity API alone (issue 2): argon2id vs verify over HTTP, user look-up
+// with 100,000 users, and the timing of unknown users against wrong passwords.
+const { mkdtempSync, rmSync } = require('node:fs');
+const { tmpdir, cpus } = require('node:os');
+const { join } = require('node:path');
+const { randomUUID } = require('node:crypto');
+const argon2 = require('argon2');
+const autocannon = require('autocannon');
+const Database = require('better-sqlite3');
+const { startApi, cli } = require('./api-process.cjs');
+const { median, throughput } = require('./stats.cjs');
+
+const OWASP = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 };
+const PASSWORD = 'correct horse battery staple';
+
+function cannon(opts) {
+  return new Promise((resolve, reject) => {
+    autocannon(opts, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+}
+
+function seedUsers(file, count) {
+  const db = new Database(file);
+  const insert = db.prepare(
+    'insert into users (id, username, real_name, email, email_verified, groups_json, disabled, password_hash, created_at, updated_at) values (?, ?, ?, ?, 1, ?, 0, null, ?, ?)',
+  );
+  const now = new Date().toISOString();
+  db.transaction(() => {
+    for (let i = 0; i < count; i++) insert.run(randomUUID(), `Bench user ${i}`, `Bench User ${i}`, `u${i}@example.org`, '["staff"]', now, now);
+  })();
+  db.close();
+}
+
+async function run({ seconds = 8 } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'authbridge-bench-'));
+  const env = { DATABASE_URL: `sqlite:${join(dir, 'bench.sqlite')}`, THROTTLE_MAX_FAILURES: '100000000' };
+  const results = {};
+  try {
+    const client = cli(env, ['clients', 'create', '--name', 'bench', '--scopes', 'auth:verify,users:read']);
+    cli(env, ['users', 'create', '--username', 'Bench verify', '--password', PASSWORD]);
+    seedUsers(join(dir, 'bench.sqlite'), 100000);
+
+    // Raw argon2id: as many verifications in flight as libuv has threads, in this process.
+    const hash = await argon2.hash(PASSWORD, OWASP);
+    const concurrency = Math.max(4, cpus().length * 2);
+    results.argon2VerifyPerSecond = await throughput(() => argon2.verify(hash, PASSWORD), { concurrency, seconds });
+
+    const api = await startApi(env);
+    try {
+      const headers = { authorization: `Bearer ${client.secret}`, 'content-type': 'application/json' };
+      const verify = await cannon({
+        url: `${api.url}/v1/auth/verify`,
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ username: 'Bench verify', password: PASSWORD }),
+        connections: concurrency,
+        duration: seconds,
+      });
+      if (verify.non2xx) throw new Error(`verify answered ${verify.non2xx} non-2xx`);
+      results.verifyPassPerSecond = verify.requests.average;
+      results.verifyToArgon2Ratio = results.verifyPassPerSecond / results.argon2VerifyPerSecond;
+
+      const lookup = await cannon({
+        url: api.url,
+        connections: 32,
+        duration: seconds,
+        requests: [{ method: 'GET', headers, setupRequest: (req) => ({ ...req, path: `/v1/users/Bench_user_${Math.floor(Math.random() * 100000)}` }) }],
+      });
+      if (lookup.non2xx) throw new Error(`user look-up answered ${lookup.non2xx} non-2xx`);
+      results.userLookupPerSecond = lookup.requests.average;
+      results.userLookupP99Ms = lookup.latency.p99;
+
+      // Interleaved, one at a time, so both kinds meet the same machine state.
+      const unknown = [];
+      const wrong = [];
+      for (let i = 0; i < 60; i++) {
+        for (const [list, username] of [[unknown, `Nobody ${i}`], [wrong, 'Bench verify']]) {
+          const started = process.hrtime.bigint();
+          const res = await fetch(`${api.url}/v1/auth/verify`, { method: 'POST', headers, body: JSON.stringify({ username, password: `wrong ${i}` }) });
+          await res.json();
+          list.push(Number(process.hrtime.bigint() - started) / 1e6);
+        }
+      }
+      results.verifyUnknownUserMedianMs = median(unknown);
+      results.verifyWrongPasswordMedianMs = median(wrong);
+      results.unknownToWrongRatio = results.verifyUnknownUserMedianMs / results.verifyWrongPasswordMedianMs;
+    } finally {
+      await api.stop();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return results;
+}
+
+module.exports = { run };

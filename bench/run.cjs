@@ -1,0 +1,44 @@
+// `npm run bench`: every figure with its baseline, measured in the same run on this machine.
+const identityApi = require('./identity-api.cjs');
+
+const fmt = (n, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : String(n));
+
+async function main() {
+  const only = process.argv.slice(2);
+  const want = (name) => only.length === 0 || only.includes(name);
+  const report = {};
+
+  if (want('api')) {
+    const r = await identityApi.run();
+    report.api = r;
+    console.log('\n== identity API (SQLite, argon2id m=19456 KiB, t=2, p=1)');
+    console.log(`argon2id verify, raw, in-process:        ${fmt(r.argon2VerifyPerSecond)} /s`);
+    console.log(`POST /v1/auth/verify PASS over HTTP:      ${fmt(r.verifyPassPerSecond)} /s`);
+    console.log(`  ratio HTTP / raw (goal >= 0.9):         ${fmt(r.verifyToArgon2Ratio, 3)}`);
+    console.log(`GET /v1/users/{name}, 100,000 users:      ${fmt(r.userLookupPerSecond)} /s, p99 ${fmt(r.userLookupP99Ms)} ms`);
+    console.log(`verify median, unknown user:              ${fmt(r.verifyUnknownUserMedianMs, 2)} ms`);
+    console.log(`verify median, wrong password:            ${fmt(r.verifyWrongPasswordMedianMs, 2)} ms`);
+    console.log(`  ratio unknown / wrong (goal 0.95-1.05): ${fmt(r.unknownToWrongRatio, 3)}`);
+  }
+
+  for (const [name, file] of [['wiki', './wiki-login.cjs']]) {
+    if (!want(name)) continue;
+    let mod;
+    try {
+      mod = require(file);
+    } catch (error) {
+      if (error.code === 'MODULE_NOT_FOUND') continue;
+      throw error;
+    }
+    report[name] = await (mod.run ?? mod.benchWikiLogin)();
+    console.log(`\n== ${name}`);
+    for (const [key, value] of Object.entries(report[name])) console.log(`${key.padEnd(40)} ${typeof value === 'number' ? fmt(value, 3) : value}`);
+  }
+
+  if (process.env.BENCH_JSON) require('node:fs').writeFileSync(process.env.BENCH_JSON, JSON.stringify(report, null, 2));
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DomainError, type CreateUserRequest, type UpdateUserRequest, type UserJson, type UserPage } from '@authbridge/contract';
+import { PasswordHasher, passwordPolicyViolation } from '@authbridge/passwords';
+import { UserRepository, type UserRecord } from '@authbridge/storage';
+import { Clock } from './clock';
+import { canonicalizeUsername, usernamePrefix } from './username';
+import { normalizeGroups, toUserJson } from './user-json';
+import { decodeCursor, encodeCursor } from './cursor';
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 200;
+
+/** Canonical name, or INVALID_USERNAME saying why MediaWiki would refuse it. */
+export function requireCanonicalName(input: string): string {
+  const result = canonicalizeUsername(input);
+  if (!result.ok) throw new DomainError('INVALID_USERNAME', `MediaWiki would refuse this user name: ${result.reason}`);
+  return result.name;
+}
+
+@Injectable()
+export class AccountsService {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly clock: Clock,
+  ) {}
+
+  async get(username: string): Promise<UserJson> {
+    return toUserJson(await this.requireUser(requireCanonicalName(username)));
+  }
+
+  async list(options: { prefix?: string; limit?: number; cursor?: string }): Promise<UserPage> {
+    const limit = Math.min(options.limit ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+    const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
+    // One extra row tells whether another page exists without a count query.
+    const rows = await this.users.list({ prefix: usernamePrefix(options.prefix ?? ''), after, limit: limit + 1 });
+    const page = rows.slice(0, limit);
+    const nextCursor = rows.length > limit ? encodeCursor(page[page.length - 1].username) : null;
+    return { items: page.map(toUserJson), nextCursor };
+  }
+
+  async create(request: CreateUserRequest): Promise<UserJson> {
+    const username = requireCanonicalName(request.username);
+    const passwordHash = request.password === undefined ? null : await this.hashNewPassword(request.password, username);
+    const now = this.clock.now().toISOString();
+    const user: UserRecord = {
+      id: randomUUID(),
+      username,
+      realName: request.realName ?? '',
+      email: request.email ?? null,
+      emailVerified: request.emailVerified ?? false,
+      groups: normalizeGroups(request.groups ?? []),
+      disabled: request.disabled ?? false,
+      passwordHash,
+      createdAt: now,
+      updatedAt: now,
+    };
+    if (!(await this.users.insert(user))) throw new DomainError('USER_EXISTS', `A user named "${username}" already exists.`);
+    return toUserJson(user);
+  }
+
+  async update(username: string, changes: UpdateUserRequest): Promise<UserJson> {
+    const name = requireCanonicalName(username);
+    const updated = await this.users.update(
+      name,
+      { ...changes, groups: changes.groups && normalizeGroups(changes.groups) },
+      this.clock.now().toISOString(),
+    );
+    if (!updated) throw new DomainError('USER_NOT_FOUND', `No user named "${name}".`);
+    return toUserJson(updated);
+  }
+
+  async setPassword(username: string, password: string, currentPassword?: string): Promise<void> {
+    const user = await this.requireUser(requireCanonicalName(username));
+    if (currentPassword !== undefined) {
+      const check = user.passwordHash ? await this.hasher.verify(user.passwordHash, currentPassword) : { ok: false };
+      if (!check.ok) throw new DomainError('WRONG_PASSWORD', 'The current password is not right.');
+    }
+    const passwordHash = await this.hashNewPassword(password, user.username);
+    await this.users.update(user.username, { passwordHash }, this.clock.now().toISOString());
+  }
+
+  private async requireUser(username: string): Promise<UserRecord> {
+    const user = await this.users.findByUsername(username);
+    if (!user) throw new DomainError('USER_NOT_FOUND', `No user named "${username}".`);
+    return user;
+  }
+
+  private async hashNewPassword(password: string, username: string): Promise<string> {
+    const violation = passwordPolicyViolation(password, username);
+    if (violation) throw new DomainError('PASSWORD_POLICY', `The password ${violation}.`);
+    return this.hasher.hash(password);
+  }
+}

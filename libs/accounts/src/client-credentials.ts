@@ -1,0 +1,72 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DomainError, SCOPES, type Scope } from '@authbridge/contract';
+import { ClientRepository, type ClientRecord } from '@authbridge/storage';
+import { Clock } from './clock';
+
+export interface AuthenticatedClient {
+  id: string;
+  name: string;
+  scopes: Scope[];
+}
+
+export interface CreatedClient extends AuthenticatedClient {
+  /** Shown once; only its SHA-256 is stored. */
+  secret: string;
+}
+
+const SECRET_PATTERN = /^abk_([a-z0-9]{16})_([A-Za-z0-9_-]{43})$/;
+
+// The secret carries 256 random bits, so a fast hash is enough: there is nothing to brute-force,
+// and a slow KDF on every API request would cost more than the password checks themselves.
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text, 'utf8').digest();
+}
+
+@Injectable()
+export class ClientCredentials {
+  constructor(
+    private readonly clients: ClientRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(name: string, scopes: string[]): Promise<CreatedClient> {
+    const unknown = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
+    if (unknown.length) throw new DomainError('VALIDATION_FAILED', `Unknown scope ${unknown.join(', ')}; known: ${SCOPES.join(', ')}.`);
+    if (!/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/.test(name)) {
+      throw new DomainError('VALIDATION_FAILED', 'A client name is 1-64 letters, digits, spaces, dots, dashes or underscores.');
+    }
+    const id = randomBytes(10).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, '0').slice(0, 16).padEnd(16, '0');
+    const secret = `abk_${id}_${randomBytes(32).toString('base64url')}`;
+    const record: ClientRecord = {
+      id,
+      name,
+      secretHash: sha256(secret).toString('hex'),
+      scopes: [...new Set(scopes)].sort(),
+      createdAt: this.clock.now().toISOString(),
+      revokedAt: null,
+    };
+    if (!(await this.clients.insert(record))) throw new DomainError('VALIDATION_FAILED', `A client named "${name}" already exists.`);
+    return { id, name, scopes: record.scopes as Scope[], secret };
+  }
+
+  /** The client a bearer secret belongs to, or undefined for a wrong, malformed or revoked one. */
+  async authenticate(secret: string): Promise<AuthenticatedClient | undefined> {
+    const match = SECRET_PATTERN.exec(secret);
+    if (!match) return undefined;
+    const client = await this.clients.findById(match[1]);
+    if (!client || client.revokedAt) return undefined;
+    const expected = Buffer.from(client.secretHash, 'hex');
+    const actual = sha256(secret);
+    if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return undefined;
+    return { id: client.id, name: client.name, scopes: client.scopes as Scope[] };
+  }
+
+  async list(): Promise<Array<AuthenticatedClient & { createdAt: string; revokedAt: string | null }>> {
+    return (await this.clients.list()).map(({ id, name, scopes, createdAt, revokedAt }) => ({ id, name, scopes: scopes as Scope[], createdAt, revokedAt }));
+  }
+
+  async revoke(id: string): Promise<void> {
+    if (!(await this.clients.revoke(id, this.clock.now().toISOString()))) throw new DomainError('CLIENT_NOT_FOUND', `No client with id "${id}".`);
+  }
+}

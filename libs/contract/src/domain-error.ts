@@ -1,0 +1,14 @@
+import type { ProblemCode } from './codes';
+import type { ProblemField } from './types';
+
+/** Thrown by services; the API's one exception filter turns `code` into its HTTP status. */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ProblemCode,
+    readonly detail?: string,
+    readonly errors?: ProblemField[],
+  ) {
+    super(detail ?? code);
+    this.name = 'DomainError';
+  }
+}

@@ -1,0 +1,47 @@
+import { randomBytes } from 'node:crypto';
+import * as argon2 from 'argon2';
+import { PasswordCheck, PasswordHasher } from './password-hasher';
+
+export interface Argon2Parameters {
+  memoryKiB: number;
+  timeCost: number;
+  parallelism: number;
+}
+
+export class Argon2PasswordHasher extends PasswordHasher {
+  private dummy?: Promise<string>;
+
+  constructor(private readonly params: Argon2Parameters) {
+    super();
+  }
+
+  hash(password: string): Promise<string> {
+    return argon2.hash(password, {
+      type: argon2.argon2id,
+      memoryCost: this.params.memoryKiB,
+      timeCost: this.params.timeCost,
+      parallelism: this.params.parallelism,
+    });
+  }
+
+  async verify(hash: string, password: string): Promise<PasswordCheck> {
+    if (!hash.startsWith('$argon2')) return { ok: false, needsRehash: false };
+    let ok: boolean;
+    try {
+      ok = await argon2.verify(hash, password);
+    } catch {
+      // A stored hash argon2 cannot parse is a failed check, not a server error.
+      return { ok: false, needsRehash: false };
+    }
+    return { ok, needsRehash: ok && argon2.needsRehash(hash, this.rehashOptions()) };
+  }
+
+  dummyHash(): Promise<string> {
+    this.dummy ??= this.hash(randomBytes(32).toString('base64'));
+    return this.dummy;
+  }
+
+  private rehashOptions() {
+    return { memoryCost: this.params.memoryKiB, timeCost: this.params.timeCost, parallelism: this.params.parallelism };
+  }
+}

@@ -1,0 +1,3 @@
+export * from './password-hasher';
+export * from './argon2-hasher';
+export * from './password-policy';

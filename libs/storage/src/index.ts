@@ -1,0 +1,7 @@
+export * from './database';
+export * from './migrations';
+export * from './records';
+export * from './user-repository';
+export * from './client-repository';
+export * from './throttle-repository';
+export { StorageModule, DATABASE } from './storage.module';

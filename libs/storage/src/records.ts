@@ -1,0 +1,30 @@
+/** A user as the store keeps it; only the accounts library sees `passwordHash`. */
+export interface UserRecord {
+  id: string;
+  username: string;
+  realName: string;
+  email: string | null;
+  emailVerified: boolean;
+  groups: string[];
+  disabled: boolean;
+  passwordHash: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type UserChanges = Partial<Pick<UserRecord, 'realName' | 'email' | 'emailVerified' | 'groups' | 'disabled' | 'passwordHash'>>;
+
+export interface ClientRecord {
+  id: string;
+  name: string;
+  secretHash: string;
+  scopes: string[];
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+export interface ThrottleState {
+  failures: number;
+  windowStartedAt: string;
+  lockedUntil: string | null;
+}

@@ -1,0 +1,41 @@
+import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { openDatabase, type Db } from './database';
+import { migrateToLatest } from './migrations';
+import { UserRepository, KyselyUserRepository } from './user-repository';
+import { ClientRepository, KyselyClientRepository } from './client-repository';
+import { ThrottleRepository, KyselyThrottleRepository } from './throttle-repository';
+
+export const DATABASE = Symbol('DATABASE');
+
+class DatabaseCloser implements OnApplicationShutdown {
+  constructor(@Inject(DATABASE) private readonly db: Db) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.db.destroy();
+  }
+}
+
+/** Opens the store named by DATABASE_URL, brings its schema up to date, and provides the repositories. */
+@Global()
+@Module({})
+export class StorageModule {
+  static forRoot(databaseUrl: string): DynamicModule {
+    return {
+      module: StorageModule,
+      providers: [
+        {
+          provide: DATABASE,
+          useFactory: async () => {
+            const { db } = openDatabase(databaseUrl);
+            await migrateToLatest(db);
+            return db;
+          },
+        },
+        DatabaseCloser,
+        { provide: UserRepository, useFactory: (db: Db) => new KyselyUserRepository(db), inject: [DATABASE] },
+        { provide: ClientRepository, useFactory: (db: Db) => new KyselyClientRepository(db), inject: [DATABASE] },
+        { provide: ThrottleRepository, useFactory: (db: Db) => new KyselyThrottleRepository(db), inject: [DATABASE] },
+      ],
+      exports: [DATABASE, UserRepository, ClientRepository, ThrottleRepository],
+    };
+  }
+}

@@ -1,0 +1,103 @@
+import { Injectable } from '@nestjs/common';
+import { sql, type Selectable } from 'kysely';
+import type { Db } from './database';
+import type { UserRecord, UserChanges } from './records';
+import type { UsersTable } from './schema';
+
+export abstract class UserRepository {
+  abstract findByUsername(username: string): Promise<UserRecord | undefined>;
+  /** Canonical names after `after`, starting with `prefix`, in name order. */
+  abstract list(options: { prefix: string; after?: string; limit: number }): Promise<UserRecord[]>;
+  /** Returns false when the name is taken. */
+  abstract insert(user: UserRecord): Promise<boolean>;
+  abstract update(username: string, changes: UserChanges, updatedAt: string): Promise<UserRecord | undefined>;
+}
+
+function toRecord(row: Selectable<UsersTable>): UserRecord {
+  return {
+    id: row.id,
+    username: row.username,
+    realName: row.real_name,
+    email: row.email,
+    emailVerified: Boolean(row.email_verified),
+    groups: JSON.parse(row.groups_json) as string[],
+    disabled: Boolean(row.disabled),
+    passwordHash: row.password_hash,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function toColumns(changes: UserChanges): Partial<UsersTable> {
+  const columns: Partial<UsersTable> = {};
+  if (changes.realName !== undefined) columns.real_name = changes.realName;
+  if (changes.email !== undefined) columns.email = changes.email;
+  if (changes.emailVerified !== undefined) columns.email_verified = changes.emailVerified ? 1 : 0;
+  if (changes.groups !== undefined) columns.groups_json = JSON.stringify(changes.groups);
+  if (changes.disabled !== undefined) columns.disabled = changes.disabled ? 1 : 0;
+  if (changes.passwordHash !== undefined) columns.password_hash = changes.passwordHash;
+  return columns;
+}
+
+/** Escapes LIKE wildcards so a prefix matches literally. */
+function likePrefix(prefix: string): string {
+  return prefix.replace(/[\\%_]/g, (c) => `\\${c}`) + '%';
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; message?: string };
+  return e.code === '23505' || e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+@Injectable()
+export class KyselyUserRepository extends UserRepository {
+  constructor(private readonly db: Db) {
+    super();
+  }
+
+  async findByUsername(username: string): Promise<UserRecord | undefined> {
+    const row = await this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+    return row && toRecord(row);
+  }
+
+  async list({ prefix, after, limit }: { prefix: string; after?: string; limit: number }): Promise<UserRecord[]> {
+    let query = this.db.selectFrom('users').selectAll().orderBy('username').limit(limit);
+    if (prefix) query = query.where(sql<boolean>`username like ${likePrefix(prefix)} escape '\\'`);
+    if (after !== undefined) query = query.where('username', '>', after);
+    return (await query.execute()).map(toRecord);
+  }
+
+  async insert(user: UserRecord): Promise<boolean> {
+    try {
+      await this.db
+        .insertInto('users')
+        .values({
+          id: user.id,
+          username: user.username,
+          real_name: user.realName,
+          email: user.email,
+          email_verified: user.emailVerified ? 1 : 0,
+          groups_json: JSON.stringify(user.groups),
+          disabled: user.disabled ? 1 : 0,
+          password_hash: user.passwordHash,
+          created_at: user.createdAt,
+          updated_at: user.updatedAt,
+        })
+        .execute();
+      return true;
+    } catch (error) {
+      if (isUniqueViolation(error)) return false;
+      throw error;
+    }
+  }
+
+  async update(username: string, changes: UserChanges, updatedAt: string): Promise<UserRecord | undefined> {
+    const result = await this.db
+      .updateTable('users')
+      .set({ ...toColumns(changes), updated_at: updatedAt })
+      .where('username', '=', username)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) return undefined;
+    return this.findByUsername(username);
+  }
+}

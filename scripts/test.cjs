@@ -1,0 +1,56 @@
+// `npm test`: every suite, in order, and a loud failure when one fails, is skipped, or runs
+// no test at all (a suite that silently skips would hide a broken MediaWiki or browser set-up).
+const { spawnSync } = require('node:child_process');
+const { mkdtempSync, readFileSync, existsSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+
+const root = join(__dirname, '..');
+const out = mkdtempSync(join(tmpdir(), 'authbridge-test-'));
+const jest = [process.execPath, '--experimental-vm-modules', join(root, 'node_modules/jest/bin/jest.js'), '--ci'];
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const failures = [];
+
+function run(label, argv, env = {}) {
+  process.stdout.write(`\n=== ${label}\n`);
+  const result = spawnSync(argv[0], argv.slice(1), { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  return result.status === 0;
+}
+
+function jestSuite(label, args, env) {
+  const file = join(out, `${label.replace(/\W+/g, '-')}.json`);
+  const ok = run(label, [...jest, ...args, '--json', `--outputFile=${file}`], env);
+  if (!existsSync(file)) return record(label, ok, 0, 0, 0);
+  const r = JSON.parse(readFileSync(file, 'utf8'));
+  return record(label, ok && r.success, r.numPassedTests, r.numFailedTests + r.numRuntimeErrorTestSuites, r.numPendingTests + r.numTodoTests);
+}
+
+function phpunitSuite(label) {
+  const file = join(out, 'phpunit.xml');
+  const ok = run(label, ['phpunit', '-c', 'mediawiki-extension-contract/extension/phpunit.xml', '--log-junit', file]);
+  if (!existsSync(file)) return record(label, false, 0, 0, 0);
+  const suite = /<testsuite[^>]*tests="(\d+)"[^>]*failures="(\d+)"[^>]*errors="(\d+)"[^>]*skipped="(\d+)"/.exec(readFileSync(file, 'utf8'));
+  const [tests, failed, errors, skipped] = suite ? suite.slice(1).map(Number) : [0, 0, 0, 0];
+  return record(label, ok, tests - failed - errors - skipped, failed + errors, skipped);
+}
+
+function record(label, ok, passed, failed, skipped) {
+  totals.passed += passed;
+  totals.failed += failed;
+  totals.skipped += skipped;
+  if (!ok || failed > 0) failures.push(`${label}: failed`);
+  else if (passed === 0) failures.push(`${label}: ran no test`);
+  else if (skipped > 0) failures.push(`${label}: ${skipped} test(s) skipped`);
+  process.stdout.write(`--- ${label}: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+}
+
+if (!run('typecheck', [process.execPath, join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit'])) failures.push('typecheck: failed');
+jestSuite('unit', ['--selectProjects', 'unit']);
+jestSuite('e2e (SQLite)', ['--selectProjects', 'e2e']);
+if (!run('build', [process.execPath, join(root, 'scripts/ensure-built.cjs')])) failures.push('build: failed');
+phpunitSuite('phpunit (extension)');
+jestSuite('full stack (MediaWiki + Chromium)', ['--selectProjects', 'fullstack', '--runInBand']);
+
+process.stdout.write(`\n${failures.length ? 'FAILED:\n  ' + failures.join('\n  ') + '\n' : ''}`);
+process.stdout.write(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`);
+process.exit(failures.length ? 1 : 0);

@@ -1,0 +1,51 @@
+import { Writable } from 'node:stream';
+import { Test } from '@nestjs/testing';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import pino from 'pino';
+import request from 'supertest';
+import { AccountsService, ClientCredentials } from '@authbridge/accounts';
+import { loadConfig, type AppConfig } from '@authbridge/config';
+import type { Scope } from '@authbridge/contract';
+import { AppModule } from '../../../apps/identity-api/src/app.module';
+import { configureApp } from '../../../apps/identity-api/src/app.setup';
+import { PinoLoggerService, REDACTED_PATHS } from '../../../apps/identity-api/src/logging/pino-logger';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  http: ReturnType<typeof request>;
+  accounts: AccountsService;
+  /** Bearer secrets: one with every scope, and one per single scope. */
+  secrets: Record<'all' | Scope, string>;
+  /** Every log line the app wrote, to prove nothing secret is in them. */
+  logs: string[];
+  close(): Promise<void>;
+}
+
+/** Boots the real application (real HTTP stack, real store) on a SQLite database of its own. */
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const config: AppConfig = loadConfig({ DATABASE_URL: process.env.TEST_DATABASE_URL ?? 'sqlite::memory:', LOG_LEVEL: 'info', ...env });
+  const logs: string[] = [];
+  const sink = new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } });
+  const logger = pino({ level: 'info', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, sink);
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: new PinoLoggerService(logger) });
+  configureApp(app, config, logger);
+  await app.init();
+  const clients = app.get(ClientCredentials);
+  const suffix = Math.random().toString(36).slice(2, 8);
+  const secrets = {} as Record<'all' | Scope, string>;
+  secrets.all = (await clients.create(`all-${suffix}`, ['auth:verify', 'users:read', 'users:write'])).secret;
+  for (const scope of ['auth:verify', 'users:read', 'users:write', 'sso:issue', 'sso:redeem'] as Scope[]) {
+    secrets[scope] = (await clients.create(`${scope.replace(':', '-')}-${suffix}`, [scope])).secret;
+  }
+  return {
+    app,
+    http: request(app.getHttpServer()),
+    accounts: app.get(AccountsService),
+    secrets,
+    logs,
+    close: () => app.close(),
+  };
+}
+
+export const bearer = (secret: string) => ({ Authorization: `Bearer ${secret}` });
