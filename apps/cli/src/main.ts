@@ -1,19 +1,9 @@
 import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
-import { NestFactory } from '@nestjs/core';
-import type { INestApplicationContext } from '@nestjs/common';
-import { AccountsModule, AccountsService, ClientCredentials } from '@authbridge/accounts';
-import { ConfigError, loadConfig } from '@authbridge/config';
+import { ConfigError } from '@authbridge/config';
+import { closeContext, services } from './context';
 import { DomainError } from '@authbridge/contract';
 import { formatUser, printJson, readPasswordFromStdin } from './output';
-
-let context: INestApplicationContext | undefined;
-
-/** The CLI works on the store directly, through the same services the API uses. */
-async function services() {
-  context ??= await NestFactory.createApplicationContext(AccountsModule.forRoot(loadConfig()), { logger: ['error'] });
-  return { accounts: context.get(AccountsService), clients: context.get(ClientCredentials) };
-}
 
 async function passwordFrom(options: { password?: string; passwordStdin?: boolean }): Promise<string | undefined> {
   if (options.passwordStdin) return readPasswordFromStdin();
@@ -121,6 +111,8 @@ users
     process.stdout.write(`Password of ${username} changed.\n`);
   });
 
+// Further command groups register themselves here, each from its own file under commands/.
+
 async function main(): Promise<number> {
   try {
     await program.parseAsync(process.argv);
@@ -132,7 +124,7 @@ async function main(): Promise<number> {
     else process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
     return error instanceof ConfigError ? 2 : 1;
   } finally {
-    await context?.close();
+    await closeContext();
   }
 }
 
