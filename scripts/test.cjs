@@ -44,6 +44,8 @@ function record(label, ok, passed, failed, skipped) {
   process.stdout.write(`--- ${label}: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
 }
 
+// MediaWiki, PHP, Chromium, PostgreSQL and Redis come from Debian: install or start what is missing.
+if (!run('system packages and services', ['bash', join(root, 'scripts/system-deps.sh')])) failures.push('system packages: could not be installed');
 if (!run('typecheck', [process.execPath, join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit'])) failures.push('typecheck: failed');
 jestSuite('unit', ['--selectProjects', 'unit']);
 jestSuite('e2e (SQLite)', ['--selectProjects', 'e2e']);
