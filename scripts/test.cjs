@@ -47,9 +47,9 @@ function record(label, ok, passed, failed, skipped) {
 // MediaWiki, PHP, Chromium, PostgreSQL and Redis come from Debian: install or start what is missing.
 if (!run('system packages and services', ['bash', join(root, 'scripts/system-deps.sh')])) failures.push('system packages: could not be installed');
 if (!run('typecheck', [process.execPath, join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit'])) failures.push('typecheck: failed');
+if (!run('build', [process.execPath, join(root, 'scripts/ensure-built.cjs')])) failures.push('build: failed');
 jestSuite('unit', ['--selectProjects', 'unit']);
 jestSuite('e2e (SQLite)', ['--selectProjects', 'e2e']);
-if (!run('build', [process.execPath, join(root, 'scripts/ensure-built.cjs')])) failures.push('build: failed');
 phpunitSuite('phpunit (extension)');
 jestSuite('full stack (MediaWiki + Chromium)', ['--selectProjects', 'fullstack', '--runInBand']);
 

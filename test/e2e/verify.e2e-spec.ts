@@ -1,3 +1,5 @@
+import { Argon2PasswordHasher } from '@authbridge/passwords';
+import { UserRepository } from '@authbridge/storage';
 import { createTestApp, bearer, type TestApp } from './helpers/test-app';
 import { contractValidator } from './helpers/schemas';
 
@@ -62,6 +64,17 @@ describe('POST /v1/auth/verify', () => {
     for (let i = 0; i < 2; i++) await verify({ username: 'Ghost', password: `guess ${i}` }).expect(200, { result: 'FAIL', code: 'NO_SUCH_USER' });
     const res = await verify({ username: 'ghost', password: 'guess 3' }).expect(200);
     expect(res.body.code).toBe('THROTTLED');
+  });
+
+  it('rehashes a password made with older argon2 parameters at the next successful login', async () => {
+    const weak = await new Argon2PasswordHasher({ memoryKiB: 8192, timeCost: 1, parallelism: 1 }).hash(PASSWORD);
+    const users = t.app.get(UserRepository);
+    await users.insert({ id: '00000000-0000-4000-8000-000000000001', username: 'Olga', realName: '', email: null, emailVerified: false, groups: [], disabled: false, passwordHash: weak, createdAt: '2020-01-01T00:00:00.000Z', updatedAt: '2020-01-01T00:00:00.000Z' });
+    await verify({ username: 'Olga', password: PASSWORD }).expect(200);
+    const rehashed = (await users.findByUsername('Olga'))!.passwordHash!;
+    expect(rehashed).not.toBe(weak);
+    expect(rehashed).toMatch(/^\$argon2id\$v=19\$m=19456,/);
+    expect((await verify({ username: 'Olga', password: PASSWORD }).expect(200)).body.result).toBe('PASS');
   });
 
   describe('client credentials', () => {

@@ -1,0 +1,73 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const CLI = resolve('dist/apps/cli/src/main.js');
+
+interface CliResult { code: number; stdout: string; stderr: string }
+
+function cli(args: string[], env: Record<string, string>, input?: string): Promise<CliResult> {
+  return new Promise((done) => {
+    const child = execFile(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } }, (error, stdout, stderr) => {
+      done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+    });
+    child.stdin?.end(input ?? '');
+  });
+}
+
+describe('npm run cli (the built command-line tool)', () => {
+  let dir: string;
+  let env: Record<string, string>;
+
+  beforeAll(() => {
+    if (!existsSync(CLI)) throw new Error('build first: node scripts/ensure-built.cjs (npm test does it)');
+    dir = mkdtempSync(join(tmpdir(), 'authbridge-cli-'));
+    env = { DATABASE_URL: `sqlite:${join(dir, 'cli.sqlite')}` };
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('clients create --json prints an id and a secret that is the whole credential', async () => {
+    const r = await cli(['clients', 'create', '--name', 'wiki', '--scopes', 'auth:verify,users:read', '--json'], env);
+    expect(r.code).toBe(0);
+    const created = JSON.parse(r.stdout);
+    expect(created.id).toMatch(/^[a-z0-9]{16}$/);
+    expect(created.secret).toMatch(new RegExp(`^abk_${created.id}_[A-Za-z0-9_-]{43}$`));
+    expect(created.scopes).toEqual(['auth:verify', 'users:read']);
+    const listed = JSON.parse((await cli(['clients', 'list', '--json'], env)).stdout);
+    expect(JSON.stringify(listed)).not.toContain(created.secret);
+  });
+
+  it('users create reads the password from stdin and users get shows the canonical user', async () => {
+    const created = await cli(['users', 'create', '--username', 'cli_user', '--email', 'c@example.org', '--groups', 'staff,editors', '--password-stdin', '--json'], env, 'a fine passphrase\n');
+    expect(created.code).toBe(0);
+    expect(JSON.parse(created.stdout)).toMatchObject({ username: 'Cli user', groups: ['editors', 'staff'] });
+    const got = await cli(['users', 'get', 'Cli_user'], env);
+    expect(got.stdout).toContain('Cli user');
+    expect(got.stdout).not.toContain('argon2');
+  });
+
+  it('users disable, enable and set-password report what they did', async () => {
+    expect((await cli(['users', 'disable', 'Cli user'], env)).stdout).toContain('disabled');
+    expect((await cli(['users', 'enable', 'Cli user'], env)).stdout).toContain('enabled');
+    expect((await cli(['users', 'set-password', 'Cli user', '--password-stdin'], env, 'another fine passphrase')).code).toBe(0);
+  });
+
+  it.each([
+    ['an invalid user name', ['users', 'create', '--username', 'bad|name'], /INVALID_USERNAME/],
+    ['an unknown user', ['users', 'get', 'Nobody'], /USER_NOT_FOUND/],
+    ['an unknown scope', ['clients', 'create', '--name', 'x', '--scopes', 'everything'], /Unknown scope everything/],
+    ['a weak password', ['users', 'set-password', 'Cli user', '--password', '123'], /PASSWORD_POLICY/],
+  ])('fails with a clear one-line error for %s', async (_what, args, message) => {
+    const r = await cli(args as string[], env);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.split('\n').filter(Boolean)).toHaveLength(1);
+  });
+
+  it('stops with exit code 2 naming a bad setting', async () => {
+    const r = await cli(['users', 'list'], { DATABASE_URL: 'mysql://nope' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/DATABASE_URL/);
+  });
+});
