@@ -4,6 +4,7 @@ import { ConfigError } from '@authbridge/config';
 import { closeContext, services } from './context';
 import { DomainError } from '@authbridge/contract';
 import { formatUser, printJson, readPasswordFromStdin } from './output';
+import { registerSsoCommands } from './commands/sso';
 
 async function passwordFrom(options: { password?: string; passwordStdin?: boolean }): Promise<string | undefined> {
   if (options.passwordStdin) return readPasswordFromStdin();
@@ -112,6 +113,7 @@ users
   });
 
 // Further command groups register themselves here, each from its own file under commands/.
+registerSsoCommands(program);
 
 async function main(): Promise<number> {
   try {

@@ -5,13 +5,14 @@ import { AuthModule } from './auth/auth.module';
 import { ClientsModule } from './clients/clients.module';
 import { HealthController } from './health/health.controller';
 import { UsersModule } from './users/users.module';
+import { SsoModule } from './sso/sso.module';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [AccountsModule.forRoot(config), ClientsModule, AuthModule, UsersModule],
+      imports: [AccountsModule.forRoot(config), ClientsModule, AuthModule, UsersModule, SsoModule],
       controllers: [HealthController],
     };
   }

@@ -7,6 +7,7 @@ import { ClientCredentials } from './client-credentials';
 import { Clock, SystemClock } from './clock';
 import { CredentialVerifier } from './credential-verifier';
 import { LoginThrottle } from './login-throttle';
+import { SSO_SETTINGS, SsoKeys, SsoTickets, SsoWikis } from './sso';
 
 /** Users, client credentials and password checks over the configured store; used by the API and the CLI. */
 @Module({})
@@ -27,8 +28,12 @@ export class AccountsModule {
         AccountsService,
         ClientCredentials,
         CredentialVerifier,
+        { provide: SSO_SETTINGS, useValue: config.sso },
+        SsoKeys,
+        SsoWikis,
+        SsoTickets,
       ],
-      exports: [AccountsService, ClientCredentials, CredentialVerifier, PasswordHasher, Clock, LoginThrottle],
+      exports: [AccountsService, ClientCredentials, CredentialVerifier, PasswordHasher, Clock, LoginThrottle, SSO_SETTINGS, SsoKeys, SsoWikis, SsoTickets],
     };
   }
 }

@@ -6,3 +6,4 @@ export * from './client-credentials';
 export * from './credential-verifier';
 export * from './login-throttle';
 export * from './accounts.module';
+export * from './sso';

@@ -6,7 +6,30 @@ export interface AppConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   bodyLimitBytes: number;
   argon2: { memoryKiB: number; timeCost: number; parallelism: number };
-  throttle: { maxFailures: number; windowSeconds: number; lockSeconds: number };
+  /** Connections each API instance keeps to PostgreSQL (ignored by SQLite). */
+  databasePoolSize: number;
+  throttle: ThrottleSettings;
+  /** Audit rows older than `retentionDays` are deleted at start-up and every `pruneIntervalSeconds`. */
+  audit: { retentionDays: number; pruneIntervalSeconds: number };
+  /** Single sign-on: `iss` of tickets, their lifetime, and how long the logout back channel waits per wiki. */
+  sso: { issuer: string; ticketTtlSeconds: number; logoutTimeoutMs: number };
+}
+
+/**
+ * Brute-force protection (SPEC.md, "Brute-force protection"): three failure counters, each locking
+ * for `lockSeconds × ⌊failures / its maximum⌋` (at most `maxLockSeconds`) once it reaches its maximum,
+ * as Keycloak's temporary lockout does; a counter starts again after `windowSeconds` without a failure.
+ */
+export interface ThrottleSettings {
+  /** Failures of one account from one address. */
+  maxFailures: number;
+  /** Failures of one account from all addresses; locks only the addresses that failed. */
+  accountMaxFailures: number;
+  /** Failures from one end-user address against all accounts. */
+  addressMaxFailures: number;
+  lockSeconds: number;
+  maxLockSeconds: number;
+  windowSeconds: number;
 }
 
 export class ConfigError extends Error {

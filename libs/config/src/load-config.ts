@@ -1,4 +1,4 @@
-import { AppConfig, ConfigError } from './app-config';
+import { AppConfig, ConfigError, type ThrottleSettings } from './app-config';
 
 type Env = Record<string, string | undefined>;
 
@@ -29,6 +29,27 @@ function logLevel(env: Env): AppConfig['logLevel'] {
   return raw as AppConfig['logLevel'];
 }
 
+function ssoIssuer(env: Env): string {
+  const raw = (env.SSO_ISSUER ?? 'authbridge').trim();
+  if (!/^[\x21-\x7e]{1,255}$/.test(raw)) throw new ConfigError('SSO_ISSUER', 'must be 1-255 printable ASCII characters without spaces');
+  return raw;
+}
+
+/** Keycloak's defaults for the account (30 failures, 60 s steps, 15 min at most, reset after 12 h). */
+function throttle(env: Env): ThrottleSettings {
+  const lockSeconds = integer(env, 'THROTTLE_LOCK_SECONDS', 60, 1, 86400 * 30);
+  const settings = {
+    maxFailures: integer(env, 'THROTTLE_MAX_FAILURES', 5, 1, 1000000000),
+    accountMaxFailures: integer(env, 'THROTTLE_ACCOUNT_MAX_FAILURES', 30, 1, 1000000000),
+    addressMaxFailures: integer(env, 'THROTTLE_ADDRESS_MAX_FAILURES', 100, 1, 1000000000),
+    lockSeconds,
+    maxLockSeconds: integer(env, 'THROTTLE_MAX_LOCK_SECONDS', Math.max(900, lockSeconds), 1, 86400 * 30),
+    windowSeconds: integer(env, 'THROTTLE_WINDOW_SECONDS', 43200, 1, 86400 * 30),
+  };
+  if (settings.maxLockSeconds < lockSeconds) throw new ConfigError('THROTTLE_MAX_LOCK_SECONDS', 'must be at least THROTTLE_LOCK_SECONDS');
+  return settings;
+}
+
 /** The only reader of environment variables; a bad value stops start-up with its name. */
 export function loadConfig(env: Env = process.env): AppConfig {
   return {
@@ -43,10 +64,17 @@ export function loadConfig(env: Env = process.env): AppConfig {
       timeCost: integer(env, 'ARGON2_TIME_COST', 2, 1, 100),
       parallelism: integer(env, 'ARGON2_PARALLELISM', 1, 1, 64),
     },
-    throttle: {
-      maxFailures: integer(env, 'THROTTLE_MAX_FAILURES', 10, 1, 100000),
-      windowSeconds: integer(env, 'THROTTLE_WINDOW_SECONDS', 900, 1, 86400 * 30),
-      lockSeconds: integer(env, 'THROTTLE_LOCK_SECONDS', 300, 1, 86400 * 30),
+    databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
+    throttle: throttle(env),
+    audit: {
+      retentionDays: integer(env, 'AUDIT_RETENTION_DAYS', 90, 1, 3650),
+      pruneIntervalSeconds: integer(env, 'AUDIT_PRUNE_INTERVAL_SECONDS', 3600, 1, 86400),
+    },
+    sso: {
+      issuer: ssoIssuer(env),
+      // A ticket travels through one browser redirect; 60 s is the contract's ceiling.
+      ticketTtlSeconds: integer(env, 'SSO_TICKET_TTL_SECONDS', 30, 5, 60),
+      logoutTimeoutMs: integer(env, 'SSO_LOGOUT_TIMEOUT_MS', 3000, 100, 60000),
     },
   };
 }

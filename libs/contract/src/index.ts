@@ -1,3 +1,4 @@
 export * from './codes';
 export * from './types';
 export * from './domain-error';
+export * from './sso';

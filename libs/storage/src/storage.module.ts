@@ -4,6 +4,7 @@ import { migrateToLatest } from './migrations';
 import { UserRepository, KyselyUserRepository } from './user-repository';
 import { ClientRepository, KyselyClientRepository } from './client-repository';
 import { ThrottleRepository, KyselyThrottleRepository } from './throttle-repository';
+import { KyselySsoKeyRepository, KyselySsoWikiRepository, KyselyUsedTicketRepository, SsoKeyRepository, SsoWikiRepository, UsedTicketRepository } from './sso-repository';
 
 export const DATABASE = Symbol('DATABASE');
 
@@ -34,8 +35,11 @@ export class StorageModule {
         { provide: UserRepository, useFactory: (db: Db) => new KyselyUserRepository(db), inject: [DATABASE] },
         { provide: ClientRepository, useFactory: (db: Db) => new KyselyClientRepository(db), inject: [DATABASE] },
         { provide: ThrottleRepository, useFactory: (db: Db) => new KyselyThrottleRepository(db), inject: [DATABASE] },
+        { provide: SsoKeyRepository, useFactory: (db: Db) => new KyselySsoKeyRepository(db), inject: [DATABASE] },
+        { provide: UsedTicketRepository, useFactory: (db: Db) => new KyselyUsedTicketRepository(db), inject: [DATABASE] },
+        { provide: SsoWikiRepository, useFactory: (db: Db) => new KyselySsoWikiRepository(db), inject: [DATABASE] },
       ],
-      exports: [DATABASE, UserRepository, ClientRepository, ThrottleRepository],
+      exports: [DATABASE, UserRepository, ClientRepository, ThrottleRepository, SsoKeyRepository, UsedTicketRepository, SsoWikiRepository],
     };
   }
 }

@@ -1,0 +1,4 @@
+export * from './jws';
+export * from './sso-keys';
+export * from './sso-wikis';
+export * from './sso-tickets';

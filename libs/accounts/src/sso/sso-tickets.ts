@@ -1,0 +1,117 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  DomainError, SSO_LEEWAY_SECONDS, SSO_LOGOUT_EVENT, SSO_LOGOUT_TYP, SSO_MAX_TICKET_TTL_SECONDS, SSO_TICKET_TYP,
+  type IssueTicketRequest, type IssueTicketResponse, type RedeemTicketResponse, type SsoTicketClaims,
+} from '@authbridge/contract';
+import { UsedTicketRepository, UserRepository, type SsoWikiRecord } from '@authbridge/storage';
+import { requireCanonicalName } from '../accounts.service';
+import { Clock } from '../clock';
+import { toUserJson } from '../user-json';
+import { b64url, signJws, TicketRejected, verifyJws } from './jws';
+import { SSO_SETTINGS, SsoKeys, type SsoSettings } from './sso-keys';
+import { SsoWikis } from './sso-wikis';
+
+/** A page title, never a URL: the wiki checks it again as a Title, this only refuses the obvious. */
+const URL_LIKE = /^\s*[\\/]{2}|:\/\/|[\u0000-\u001f\u007f]/;
+
+/** Issues and redeems single-sign-on tickets (SPEC.md, "Single sign-on"). */
+@Injectable()
+export class SsoTickets {
+  constructor(
+    private readonly keys: SsoKeys,
+    private readonly wikis: SsoWikis,
+    private readonly users: UserRepository,
+    private readonly used: UsedTicketRepository,
+    private readonly clock: Clock,
+    @Inject(SSO_SETTINGS) private readonly settings: SsoSettings,
+  ) {}
+
+  async issue(request: IssueTicketRequest): Promise<IssueTicketResponse> {
+    if (request.returnTo !== undefined && URL_LIKE.test(request.returnTo)) {
+      throw new DomainError('VALIDATION_FAILED', 'returnTo is a page title of the wiki, not a URL.', [{ field: 'returnTo', message: 'returnTo must be a page title, not a URL' }]);
+    }
+    const wiki = await this.wikis.resolve(request.audience);
+    const username = requireCanonicalName(request.username);
+    const user = await this.users.findByUsername(username);
+    if (!user) throw new DomainError('USER_NOT_FOUND', `No user named "${username}".`);
+    if (user.disabled) throw new DomainError('ACCOUNT_DISABLED', 'A disabled account gets no ticket.');
+    const iat = Math.floor(this.clock.now().getTime() / 1000);
+    const ttl = Math.min(this.settings.ticketTtlSeconds, SSO_MAX_TICKET_TTL_SECONDS);
+    const claims: SsoTicketClaims = {
+      iss: this.settings.issuer,
+      aud: wiki.id,
+      sub: user.username,
+      jti: b64url(randomBytes(18)),
+      iat,
+      nbf: iat,
+      exp: iat + ttl,
+      remember: request.remember ?? false,
+      ...(request.returnTo ? { returnTo: request.returnTo } : {}),
+    };
+    const { kid, privateKey } = await this.keys.signingKey();
+    const ticket = signJws({ typ: SSO_TICKET_TYP, kid }, claims, privateKey);
+    return {
+      ticket,
+      expiresAt: new Date(claims.exp * 1000).toISOString(),
+      loginUrl: `${wiki.url}/index.php?title=Special:AuthBridgeLogin&ticket=${encodeURIComponent(ticket)}`,
+    };
+  }
+
+  /**
+   * Verify, then use up the jti in one INSERT (atomic across API instances), then read the user
+   * fresh, so the wiki syncs today's profile and a user disabled since issue gets nothing.
+   */
+  async redeem(ticket: string, clientId: string): Promise<RedeemTicketResponse> {
+    const now = this.clock.now();
+    const registered = new Map((await this.wikis.list()).map((w) => [w.id, w]));
+    let claims: Record<string, unknown>;
+    try {
+      claims = verifyJws(ticket, {
+        keys: await this.keys.verificationKeys(),
+        typ: SSO_TICKET_TYP,
+        issuer: this.settings.issuer,
+        audience: (aud) => registered.has(aud),
+        now: Math.floor(now.getTime() / 1000),
+        leeway: SSO_LEEWAY_SECONDS,
+        maxLifetime: SSO_MAX_TICKET_TTL_SECONDS,
+      });
+    } catch (error) {
+      if (error instanceof TicketRejected) throw new DomainError(error.code, `The ticket was refused: ${error.reason}.`);
+      throw error;
+    }
+    const wiki = registered.get(claims.aud as string)!;
+    if (wiki.clientId !== null && wiki.clientId !== clientId) {
+      throw new DomainError('TICKET_WRONG_CLIENT', 'This client does not redeem tickets for that wiki.');
+    }
+    const keepUntil = new Date(((claims.exp as number) + SSO_LEEWAY_SECONDS) * 1000).toISOString();
+    if (!(await this.used.consume(claims.jti as string, keepUntil, now.toISOString()))) {
+      throw new DomainError('TICKET_REPLAYED', 'This ticket was already used.');
+    }
+    if (Math.random() < 0.05) await this.used.purgeExpired(now.toISOString());
+    const user = await this.users.findByUsername(claims.sub as string);
+    if (!user) throw new DomainError('USER_NOT_FOUND', 'The user of this ticket no longer exists.');
+    if (user.disabled) throw new DomainError('ACCOUNT_DISABLED', 'The account was disabled after the ticket was issued.');
+    return {
+      user: toUserJson(user),
+      remember: claims.remember === true,
+      returnTo: typeof claims.returnTo === 'string' ? claims.returnTo : null,
+      audience: wiki.id,
+    };
+  }
+
+  /** A logout token for the back channel: same key, its own `typ`, so it never passes as a ticket. */
+  async logoutToken(wiki: SsoWikiRecord, username: string): Promise<string> {
+    const iat = Math.floor(this.clock.now().getTime() / 1000);
+    const { kid, privateKey } = await this.keys.signingKey();
+    return signJws({ typ: SSO_LOGOUT_TYP, kid }, {
+      iss: this.settings.issuer,
+      aud: wiki.id,
+      sub: username,
+      jti: b64url(randomBytes(18)),
+      iat,
+      exp: iat + SSO_MAX_TICKET_TTL_SECONDS,
+      events: { [SSO_LOGOUT_EVENT]: {} },
+    }, privateKey);
+  }
+}

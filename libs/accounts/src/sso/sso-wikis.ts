@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError } from '@authbridge/contract';
+import { SsoWikiRepository, type SsoWikiRecord } from '@authbridge/storage';
+import { Clock } from '../clock';
+
+const WIKI_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** The wikis that accept tickets: their id ($wgAuthBridgeWikiId), base URL and redeeming client. */
+@Injectable()
+export class SsoWikis {
+  constructor(
+    private readonly repository: SsoWikiRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  list(): Promise<SsoWikiRecord[]> {
+    return this.repository.list();
+  }
+
+  find(id: string): Promise<SsoWikiRecord | undefined> {
+    return this.repository.find(id);
+  }
+
+  async add(id: string, url: string, clientId: string | null): Promise<SsoWikiRecord> {
+    if (!WIKI_ID.test(id)) throw new DomainError('VALIDATION_FAILED', 'A wiki id is 1-64 letters, digits, dots, dashes or underscores.');
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new DomainError('VALIDATION_FAILED', 'The wiki URL is not a URL.');
+    }
+    if (!/^https?:$/.test(parsed.protocol) || parsed.search || parsed.hash || parsed.username || parsed.password) {
+      throw new DomainError('VALIDATION_FAILED', 'The wiki URL is http(s)://host/path, without query, fragment or credentials.');
+    }
+    const existing = await this.repository.find(id);
+    const record: SsoWikiRecord = { id, url: parsed.href.replace(/\/+$/, ''), clientId, createdAt: existing?.createdAt ?? this.clock.now().toISOString() };
+    await this.repository.upsert(record);
+    return record;
+  }
+
+  async remove(id: string): Promise<void> {
+    if (!(await this.repository.remove(id))) throw new DomainError('UNKNOWN_AUDIENCE', `No wiki "${id}" is registered.`);
+  }
+
+  /** The audience of a new ticket: the one named, or the only wiki when none is named. */
+  async resolve(audience: string | undefined): Promise<SsoWikiRecord> {
+    if (audience !== undefined) {
+      const wiki = await this.repository.find(audience);
+      if (!wiki) throw new DomainError('UNKNOWN_AUDIENCE', `No wiki "${audience}" is registered for single sign-on.`);
+      return wiki;
+    }
+    const all = await this.repository.list();
+    if (all.length !== 1) {
+      throw new DomainError('UNKNOWN_AUDIENCE', all.length === 0
+        ? 'No wiki is registered for single sign-on (npm run cli -- sso wikis add).'
+        : 'Several wikis are registered; name one as audience.');
+    }
+    return all[0];
+  }
+}

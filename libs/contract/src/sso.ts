@@ -1,0 +1,82 @@
+import type { UserJson } from './types';
+
+/** The one signature algorithm of tickets and logout tokens; verifiers pin it, never read it from the header. */
+export const SSO_ALG = 'EdDSA';
+/** Header `typ` of a login ticket; a logout token is refused where a ticket is expected, and back. */
+export const SSO_TICKET_TYP = 'authbridge-ticket+jwt';
+export const SSO_LOGOUT_TYP = 'logout+jwt';
+/** The back-channel logout event (OpenID Connect Back-Channel Logout 1.0, section 2.4). */
+export const SSO_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
+/** Upper bound of a ticket's lifetime; SSO_TICKET_TTL_SECONDS may only shorten it. */
+export const SSO_MAX_TICKET_TTL_SECONDS = 60;
+/** Clock skew both sides tolerate on exp/iat/nbf. */
+export const SSO_LEEWAY_SECONDS = 5;
+
+export interface SsoTicketClaims {
+  iss: string;
+  /** The wiki's id ($wgAuthBridgeWikiId). */
+  aud: string;
+  /** Canonical MediaWiki user name. */
+  sub: string;
+  jti: string;
+  iat: number;
+  nbf: number;
+  exp: number;
+  remember: boolean;
+  /** A page title of the wiki (never a URL); absent when the caller gave none. */
+  returnTo?: string;
+}
+
+export interface IssueTicketRequest {
+  username: string;
+  returnTo?: string;
+  remember?: boolean;
+  /** The wiki's id; may be left out when exactly one wiki is registered. */
+  audience?: string;
+}
+
+export interface IssueTicketResponse {
+  ticket: string;
+  expiresAt: string;
+  /** Special:AuthBridgeLogin of the wiki, with the ticket; send the browser there. */
+  loginUrl: string;
+}
+
+export interface RedeemTicketRequest {
+  ticket: string;
+}
+
+export interface RedeemTicketResponse {
+  user: UserJson;
+  remember: boolean;
+  returnTo: string | null;
+  audience: string;
+}
+
+export interface SsoLogoutRequest {
+  username: string;
+}
+
+export interface SsoLogoutResult {
+  wiki: string;
+  /** `ok`: the wiki answered 2xx; `failed`: anything else (see httpStatus). */
+  status: 'ok' | 'failed';
+  httpStatus: number | null;
+}
+
+export interface SsoLogoutResponse {
+  results: SsoLogoutResult[];
+}
+
+export interface Jwk {
+  kty: 'OKP';
+  crv: 'Ed25519';
+  x: string;
+  kid: string;
+  alg: 'EdDSA';
+  use: 'sig';
+}
+
+export interface JwkSet {
+  keys: Jwk[];
+}

@@ -1,0 +1,190 @@
+import { Injectable } from '@nestjs/common';
+import type { Kysely } from 'kysely';
+import type { Db } from './database';
+import { registerMigration } from './migrations';
+
+/** Signing keys of single-sign-on tickets; shared through the store by every API instance. */
+export interface SsoKeysTable {
+  kid: string;
+  /** Ed25519 public key, base64url (the JWK `x`). */
+  public_x: string;
+  /** PKCS#8 PEM; see SPEC.md "Single sign-on" for why it lives in the store. */
+  private_pem: string;
+  created_at: string;
+  /** Set when a newer key took over; the key still verifies until tickets it signed have expired. */
+  retired_at: string | null;
+}
+
+/** One row per redeemed ticket: the primary key makes "use once" a single atomic insert. */
+export interface SsoUsedTicketsTable {
+  jti: string;
+  expires_at: string;
+  used_at: string;
+}
+
+/** Wikis that accept tickets, managed with `cli sso wikis`. */
+export interface SsoWikisTable {
+  id: string;
+  /** $wgServer + $wgScriptPath of the wiki, e.g. https://wiki.example.org/w */
+  url: string;
+  /** When set, only this client credential may redeem the wiki's tickets. */
+  client_id: string | null;
+  created_at: string;
+}
+
+declare module './schema' {
+  interface Database {
+    sso_keys: SsoKeysTable;
+    sso_used_tickets: SsoUsedTicketsTable;
+    sso_wikis: SsoWikisTable;
+  }
+}
+
+registerMigration('2026-11-28-900-sso', {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable('sso_keys')
+      .addColumn('kid', 'varchar(64)', (c) => c.primaryKey())
+      .addColumn('public_x', 'varchar(64)', (c) => c.notNull())
+      .addColumn('private_pem', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+      .addColumn('retired_at', 'varchar(32)')
+      .execute();
+    await db.schema
+      .createTable('sso_used_tickets')
+      .addColumn('jti', 'varchar(64)', (c) => c.primaryKey())
+      .addColumn('expires_at', 'varchar(32)', (c) => c.notNull())
+      .addColumn('used_at', 'varchar(32)', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('sso_used_tickets_expires_at').on('sso_used_tickets').column('expires_at').execute();
+    await db.schema
+      .createTable('sso_wikis')
+      .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+      .addColumn('url', 'text', (c) => c.notNull())
+      .addColumn('client_id', 'varchar(64)')
+      .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+      .execute();
+  },
+  async down(db: Kysely<any>) {
+    await db.schema.dropTable('sso_wikis').execute();
+    await db.schema.dropTable('sso_used_tickets').execute();
+    await db.schema.dropTable('sso_keys').execute();
+  },
+});
+
+export interface SsoKeyRecord {
+  kid: string;
+  publicX: string;
+  privatePem: string;
+  createdAt: string;
+  retiredAt: string | null;
+}
+
+export interface SsoWikiRecord {
+  id: string;
+  url: string;
+  clientId: string | null;
+  createdAt: string;
+}
+
+export abstract class SsoKeyRepository {
+  /** Newest first. */
+  abstract list(): Promise<SsoKeyRecord[]>;
+  abstract insert(key: SsoKeyRecord): Promise<void>;
+  /** Retires every key except `keep` that is not retired yet. */
+  abstract retireAllBut(keep: string, at: string): Promise<number>;
+  abstract deleteRetiredBefore(at: string): Promise<number>;
+}
+
+export abstract class UsedTicketRepository {
+  /** True the first time a jti is seen, false ever after: one INSERT, atomic across instances. */
+  abstract consume(jti: string, expiresAt: string, usedAt: string): Promise<boolean>;
+  abstract purgeExpired(before: string): Promise<number>;
+}
+
+export abstract class SsoWikiRepository {
+  abstract list(): Promise<SsoWikiRecord[]>;
+  abstract find(id: string): Promise<SsoWikiRecord | undefined>;
+  abstract upsert(wiki: SsoWikiRecord): Promise<void>;
+  abstract remove(id: string): Promise<boolean>;
+}
+
+@Injectable()
+export class KyselySsoKeyRepository extends SsoKeyRepository {
+  constructor(private readonly db: Db) {
+    super();
+  }
+
+  async list(): Promise<SsoKeyRecord[]> {
+    const rows = await this.db.selectFrom('sso_keys').selectAll().orderBy('created_at', 'desc').orderBy('kid', 'desc').execute();
+    return rows.map((r) => ({ kid: r.kid, publicX: r.public_x, privatePem: r.private_pem, createdAt: r.created_at, retiredAt: r.retired_at }));
+  }
+
+  async insert(key: SsoKeyRecord): Promise<void> {
+    await this.db
+      .insertInto('sso_keys')
+      .values({ kid: key.kid, public_x: key.publicX, private_pem: key.privatePem, created_at: key.createdAt, retired_at: key.retiredAt })
+      .execute();
+  }
+
+  async retireAllBut(keep: string, at: string): Promise<number> {
+    const result = await this.db.updateTable('sso_keys').set({ retired_at: at }).where('kid', '!=', keep).where('retired_at', 'is', null).executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  async deleteRetiredBefore(at: string): Promise<number> {
+    const result = await this.db.deleteFrom('sso_keys').where('retired_at', 'is not', null).where('retired_at', '<', at).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}
+
+@Injectable()
+export class KyselyUsedTicketRepository extends UsedTicketRepository {
+  constructor(private readonly db: Db) {
+    super();
+  }
+
+  async consume(jti: string, expiresAt: string, usedAt: string): Promise<boolean> {
+    const result = await this.db
+      .insertInto('sso_used_tickets')
+      .values({ jti, expires_at: expiresAt, used_at: usedAt })
+      .onConflict((oc) => oc.column('jti').doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+  }
+
+  async purgeExpired(before: string): Promise<number> {
+    const result = await this.db.deleteFrom('sso_used_tickets').where('expires_at', '<', before).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}
+
+@Injectable()
+export class KyselySsoWikiRepository extends SsoWikiRepository {
+  constructor(private readonly db: Db) {
+    super();
+  }
+
+  async list(): Promise<SsoWikiRecord[]> {
+    const rows = await this.db.selectFrom('sso_wikis').selectAll().orderBy('id').execute();
+    return rows.map((r) => ({ id: r.id, url: r.url, clientId: r.client_id, createdAt: r.created_at }));
+  }
+
+  async find(id: string): Promise<SsoWikiRecord | undefined> {
+    const r = await this.db.selectFrom('sso_wikis').selectAll().where('id', '=', id).executeTakeFirst();
+    return r && { id: r.id, url: r.url, clientId: r.client_id, createdAt: r.created_at };
+  }
+
+  async upsert(wiki: SsoWikiRecord): Promise<void> {
+    await this.db
+      .insertInto('sso_wikis')
+      .values({ id: wiki.id, url: wiki.url, client_id: wiki.clientId, created_at: wiki.createdAt })
+      .onConflict((oc) => oc.column('id').doUpdateSet({ url: wiki.url, client_id: wiki.clientId }))
+      .execute();
+  }
+
+  async remove(id: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('sso_wikis').where('id', '=', id).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+}
