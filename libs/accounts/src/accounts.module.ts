@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '@authbridge/config';
-import { Argon2PasswordHasher, PasswordHasher } from '@authbridge/passwords';
+import { Argon2PasswordHasher, MultiFormatPasswordHasher, PasswordHasher } from '@authbridge/passwords';
 import { StorageModule, ThrottleRepository } from '@authbridge/storage';
 import { AccountsService } from './accounts.service';
 import { ClientCredentials } from './client-credentials';
@@ -19,7 +19,8 @@ export class AccountsModule {
       imports: [StorageModule.forRoot(config.databaseUrl)],
       providers: [
         { provide: Clock, useClass: SystemClock },
-        { provide: PasswordHasher, useValue: new Argon2PasswordHasher(config.argon2) },
+        // Imported users keep their old hashes until their next login rehashes them to argon2id.
+        { provide: PasswordHasher, useValue: new MultiFormatPasswordHasher(new Argon2PasswordHasher(config.argon2)) },
         {
           provide: LoginThrottle,
           useFactory: (repository: ThrottleRepository, clock: Clock) => new LoginThrottle(repository, clock, config.throttle),

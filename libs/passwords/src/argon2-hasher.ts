@@ -33,7 +33,8 @@ export class Argon2PasswordHasher extends PasswordHasher {
       // A stored hash argon2 cannot parse is a failed check, not a server error.
       return { ok: false, needsRehash: false };
     }
-    return { ok, needsRehash: ok && argon2.needsRehash(hash, this.rehashOptions()) };
+    // argon2.needsRehash compares only the cost parameters; an argon2i hash must become argon2id too.
+    return { ok, needsRehash: ok && (!hash.startsWith('$argon2id$') || argon2.needsRehash(hash, this.rehashOptions())) };
   }
 
   dummyHash(): Promise<string> {
