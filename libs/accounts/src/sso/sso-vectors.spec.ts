@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { SSO_LOGOUT_TYP, DomainError } from '@authbridge/contract';
+import {
+  KyselySsoKeyRepository, KyselySsoWikiRepository, KyselyUsedTicketRepository, KyselyUserRepository, migrateToLatest, openDatabase, type Db,
+} from '@authbridge/storage';
+import { Clock } from '../clock';
+import { privateKeyFromSeed, TicketRejected, verifyJws } from './jws';
+import { SsoKeys } from './sso-keys';
+import { SsoTickets } from './sso-tickets';
+import { SsoWikis } from './sso-wikis';
+
+interface TicketVector {
+  name: string;
+  token: string;
+  'expect-fail'?: boolean;
+  code?: string;
+  typ?: string;
+  uses?: number;
+  expect?: { sub: string; remember?: boolean; returnTo?: string | null };
+}
+
+const file = JSON.parse(readFileSync(resolve('mediawiki-extension-contract/vectors/sso-tickets.json'), 'utf8')) as {
+  clock: number;
+  context: { issuer: string; audience: string; leewaySeconds: number; maxLifetimeSeconds: number; jwks: { keys: Array<{ kid: string; x: string }> }; testKeySeeds: Record<string, string> };
+  vectors: TicketVector[];
+};
+
+class FixedClock extends Clock {
+  now(): Date {
+    return new Date(file.clock * 1000);
+  }
+}
+
+/** The API's real redeem path (verify, use up once, read the user) on an in-memory store, at the vectors' clock. */
+async function redeemer(): Promise<{ tickets: SsoTickets; db: Db }> {
+  const { db } = openDatabase('sqlite::memory:');
+  await migrateToLatest(db);
+  const clock = new FixedClock();
+  const keyRepository = new KyselySsoKeyRepository(db);
+  for (const [i, key] of file.context.jwks.keys.entries()) {
+    const pem = privateKeyFromSeed(Buffer.from(file.context.testKeySeeds[key.kid], 'hex')).export({ format: 'pem', type: 'pkcs8' }).toString();
+    // test-key-2 plays the key retired by a rotation a moment ago.
+    await keyRepository.insert({ kid: key.kid, publicX: key.x, privatePem: pem, createdAt: '2026-11-18T09:00:0' + i + 'Z', retiredAt: i === 0 ? null : new Date((file.clock - 20) * 1000).toISOString() });
+  }
+  const wikis = new SsoWikis(new KyselySsoWikiRepository(db), clock);
+  await wikis.add(file.context.audience, 'http://127.0.0.1:8080', null);
+  const users = new KyselyUserRepository(db);
+  const at = clock.now().toISOString();
+  await users.insert({ id: '7d0c6a1e-0000-4000-8000-000000000001', username: 'Jane Doe', realName: 'Jane', email: null, emailVerified: false, groups: [], disabled: false, passwordHash: null, createdAt: at, updatedAt: at });
+  const settings = { issuer: file.context.issuer, ticketTtlSeconds: 30, logoutTimeoutMs: 1000 };
+  const tickets = new SsoTickets(new SsoKeys(keyRepository, clock), wikis, users, new KyselyUsedTicketRepository(db), clock, settings);
+  return { tickets, db };
+}
+
+describe('vectors/sso-tickets.json (fixed keys, fixed clock)', () => {
+  // A fresh store per vector: each one stands alone, as in the PHP runner.
+  let tickets: SsoTickets;
+  let db: Db;
+  beforeEach(async () => ({ tickets, db } = await redeemer()));
+  afterEach(() => db.destroy());
+
+  const outcome = async (v: TicketVector): Promise<{ ok: true; claims: Record<string, unknown> } | { ok: false; code: string }> => {
+    try {
+      if (v.typ === SSO_LOGOUT_TYP) {
+        const keys = new Map(file.context.jwks.keys.map((k) => [k.kid, k.x]));
+        const { issuer, audience, leewaySeconds: leeway, maxLifetimeSeconds: maxLifetime } = file.context;
+        return { ok: true, claims: verifyJws(v.token, { keys, typ: v.typ, issuer, audience, now: file.clock, leeway, maxLifetime }) };
+      }
+      const redeemed = await tickets.redeem(v.token, 'any-client');
+      return { ok: true, claims: { sub: redeemed.user.username, remember: redeemed.remember, returnTo: redeemed.returnTo } };
+    } catch (error) {
+      if (error instanceof DomainError || error instanceof TicketRejected) return { ok: false, code: error.code };
+      throw error;
+    }
+  };
+
+  it.each(file.vectors.map((v) => [v.name, v] as const))('%s', async (_name, v) => {
+    const uses = v.uses ?? 1;
+    for (let use = 1; use < uses; use++) expect((await outcome(v)).ok).toBe(true);
+    const result = await outcome(v);
+    if (v['expect-fail']) {
+      expect(result).toEqual({ ok: false, code: v.code });
+    } else {
+      expect(result.ok).toBe(true);
+      if (result.ok) expect(result.claims).toMatchObject(v.expect!);
+    }
+  });
+});

@@ -1,0 +1,220 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SsoKeys, SsoWikis, signJws, verifyJws } from '@authbridge/accounts';
+import { SSO_LOGOUT_TYP, SSO_TICKET_TYP } from '@authbridge/contract';
+import { createTestApp, bearer, type TestApp } from './helpers/test-app';
+import { contractValidator } from './helpers/schemas';
+
+const validate = contractValidator();
+const ISSUER = 'https://id.test';
+
+function claimsOf(token: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
+}
+
+/** A stand-in wiki REST endpoint that records the logout tokens it receives. */
+async function fakeWiki(status = 204): Promise<{ url: string; received: string[]; server: Server }> {
+  const received: string[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      if (req.method === 'POST' && req.url === '/w/rest.php/authbridge/v1/logout') received.push(JSON.parse(body).logoutToken);
+      res.statusCode = status;
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/w`, received, server };
+}
+
+describe('single sign-on', () => {
+  let t: TestApp;
+  let wikis: SsoWikis;
+  let keys: SsoKeys;
+  const issue = (body: object, secret = t.secrets['sso:issue']) => t.http.post('/v1/sso/tickets').set(bearer(secret)).send(body);
+  const redeem = (ticket: string, secret = t.secrets['sso:redeem']) => t.http.post('/v1/sso/tickets/redeem').set(bearer(secret)).send({ ticket });
+
+  beforeAll(async () => {
+    t = await createTestApp({ SSO_ISSUER: ISSUER, SSO_TICKET_TTL_SECONDS: '30' });
+    wikis = t.app.get(SsoWikis);
+    keys = t.app.get(SsoKeys);
+    await wikis.add('wiki-a', 'http://127.0.0.1:9/w', null);
+    await t.accounts.create({ username: 'jane_doe', email: 'jane@example.org', realName: 'Jane Doe', groups: ['editors'] });
+    await t.accounts.create({ username: 'Dora', disabled: true });
+  });
+  afterAll(() => t.close());
+
+  describe('GET /.well-known/jwks.json', () => {
+    it('publishes the Ed25519 keys without a credential', async () => {
+      const res = await t.http.get('/.well-known/jwks.json').expect(200);
+      expect(validate('jwks', res.body)).toEqual([]);
+      expect(res.body.keys.length).toBeGreaterThanOrEqual(1);
+      expect(JSON.stringify(res.body)).not.toMatch(/"d"|PRIVATE/);
+    });
+  });
+
+  describe('POST /v1/sso/tickets', () => {
+    it('issues a short-lived ticket bound to the wiki, with the login URL', async () => {
+      const res = await issue({ username: 'Jane doe', returnTo: 'Help:Contents', remember: true }).expect(201);
+      expect(validate('sso-ticket-response', res.body)).toEqual([]);
+      expect(res.headers['cache-control']).toBe('no-store');
+      const claims = claimsOf(res.body.ticket);
+      expect(validate('sso-ticket-claims', claims)).toEqual([]);
+      expect(claims).toMatchObject({ iss: ISSUER, aud: 'wiki-a', sub: 'Jane doe', remember: true, returnTo: 'Help:Contents' });
+      expect((claims.exp as number) - (claims.iat as number)).toBe(30);
+      expect(Date.parse(res.body.expiresAt)).toBe((claims.exp as number) * 1000);
+      expect(res.body.loginUrl).toBe(`http://127.0.0.1:9/w/index.php?title=Special:AuthBridgeLogin&ticket=${res.body.ticket}`);
+      const header = JSON.parse(Buffer.from(res.body.ticket.split('.')[0], 'base64url').toString());
+      expect(header).toMatchObject({ alg: 'EdDSA', typ: SSO_TICKET_TYP });
+    });
+
+    it.each([
+      ['no credential', undefined, { username: 'Jane doe' }, 401, 'UNAUTHENTICATED'],
+      ['a credential without sso:issue', 'sso:redeem', { username: 'Jane doe' }, 403, 'FORBIDDEN'],
+      ['an unknown user', 'sso:issue', { username: 'Nobody here' }, 404, 'USER_NOT_FOUND'],
+      ['a disabled user', 'sso:issue', { username: 'Dora' }, 403, 'ACCOUNT_DISABLED'],
+      ['a name MediaWiki refuses', 'sso:issue', { username: 'a|b' }, 400, 'INVALID_USERNAME'],
+      ['an unknown audience', 'sso:issue', { username: 'Jane doe', audience: 'wiki-z' }, 400, 'UNKNOWN_AUDIENCE'],
+      ['a returnTo that is a URL', 'sso:issue', { username: 'Jane doe', returnTo: 'https://evil.example/' }, 400, 'VALIDATION_FAILED'],
+      ['a protocol-relative returnTo', 'sso:issue', { username: 'Jane doe', returnTo: '//evil.example/' }, 400, 'VALIDATION_FAILED'],
+      ['remember that is not a boolean', 'sso:issue', { username: 'Jane doe', remember: 'yes' }, 400, 'VALIDATION_FAILED'],
+    ] as const)('refuses %s', async (_what, scope, body, status, code) => {
+      let req = t.http.post('/v1/sso/tickets');
+      if (scope) req = req.set(bearer(t.secrets[scope]));
+      const res = await req.send(body);
+      expect({ status: res.status, code: res.body.code }).toEqual({ status, code });
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(validate('problem', res.body)).toEqual([]);
+    });
+
+    it('needs an audience once several wikis are registered', async () => {
+      await wikis.add('wiki-b', 'http://127.0.0.1:10/w', null);
+      try {
+        expect((await issue({ username: 'Jane doe' })).body.code).toBe('UNKNOWN_AUDIENCE');
+        expect(claimsOf((await issue({ username: 'Jane doe', audience: 'wiki-b' }).expect(201)).body.ticket).aud).toBe('wiki-b');
+      } finally {
+        await wikis.remove('wiki-b');
+      }
+    });
+  });
+
+  describe('POST /v1/sso/tickets/redeem', () => {
+    it('answers the current user once, then TICKET_REPLAYED', async () => {
+      const { ticket } = (await issue({ username: 'Jane doe', returnTo: 'Main Page' }).expect(201)).body;
+      await t.accounts.update('Jane doe', { realName: 'Jane Q. Doe' });
+      const first = await redeem(ticket).expect(200);
+      expect(validate('sso-redeem-response', first.body)).toEqual([]);
+      expect(first.body).toMatchObject({ remember: false, returnTo: 'Main Page', audience: 'wiki-a', user: { username: 'Jane doe', realName: 'Jane Q. Doe', groups: ['editors'] } });
+      const second = await redeem(ticket).expect(409);
+      expect(second.body.code).toBe('TICKET_REPLAYED');
+    });
+
+    it('lets exactly one of many concurrent redeems through', async () => {
+      const { ticket } = (await issue({ username: 'Jane doe' }).expect(201)).body;
+      const statuses = (await Promise.all(Array.from({ length: 12 }, () => redeem(ticket)))).map((r) => r.status).sort();
+      expect(statuses).toEqual([200, ...Array(11).fill(409)]);
+    });
+
+    it('refuses a changed signature or payload as TICKET_INVALID, without using the ticket up', async () => {
+      const { ticket } = (await issue({ username: 'Jane doe' }).expect(201)).body;
+      const [h, p, s] = ticket.split('.');
+      const forged = `${h}.${Buffer.from(JSON.stringify({ ...claimsOf(ticket), sub: 'Dora' })).toString('base64url')}.${s}`;
+      const flipped = `${h}.${p}.${s.slice(0, 20)}${s[20] === 'A' ? 'B' : 'A'}${s.slice(21)}`;
+      for (const bad of [forged, flipped, `${h}.${p}.`, 'not-a-ticket']) expect((await redeem(bad).expect(400)).body.code).toBe('TICKET_INVALID');
+      await redeem(ticket).expect(200);
+    });
+
+    it('refuses an expired ticket with TICKET_EXPIRED', async () => {
+      const { kid, privateKey } = await keys.signingKey();
+      const iat = Math.floor(Date.now() / 1000) - 100;
+      const expired = signJws({ typ: SSO_TICKET_TYP, kid }, { iss: ISSUER, aud: 'wiki-a', sub: 'Jane doe', jti: 'expired-jti-000000001', iat, nbf: iat, exp: iat + 30, remember: false }, privateKey);
+      const res = await redeem(expired).expect(410);
+      expect(res.body.code).toBe('TICKET_EXPIRED');
+    });
+
+    it('refuses a user disabled after the ticket was issued', async () => {
+      await t.accounts.create({ username: 'Soon disabled' });
+      const { ticket } = (await issue({ username: 'Soon disabled' }).expect(201)).body;
+      await t.accounts.update('Soon disabled', { disabled: true });
+      expect((await redeem(ticket).expect(403)).body.code).toBe('ACCOUNT_DISABLED');
+    });
+
+    it("refuses a client that is not the wiki's when the wiki is bound to one", async () => {
+      const bound = await wikis.add('wiki-c', 'http://127.0.0.1:11/w', 'some-other-client');
+      try {
+        const { ticket } = (await issue({ username: 'Jane doe', audience: bound.id }).expect(201)).body;
+        expect((await redeem(ticket).expect(403)).body.code).toBe('TICKET_WRONG_CLIENT');
+      } finally {
+        await wikis.remove('wiki-c');
+      }
+    });
+
+    it('needs the sso:redeem scope', async () => {
+      const { ticket } = (await issue({ username: 'Jane doe' }).expect(201)).body;
+      expect((await redeem(ticket, t.secrets['sso:issue']).expect(403)).body.code).toBe('FORBIDDEN');
+    });
+
+    it('keeps tickets in flight valid across a key rotation', async () => {
+      const before = (await issue({ username: 'Jane doe' }).expect(201)).body.ticket;
+      const oldKid = JSON.parse(Buffer.from(before.split('.')[0], 'base64url').toString()).kid;
+      const rotated = await keys.rotate();
+      expect(rotated.kid).not.toBe(oldKid);
+      const jwks = (await t.http.get('/.well-known/jwks.json').expect(200)).body.keys.map((k: { kid: string }) => k.kid);
+      expect(jwks).toEqual(expect.arrayContaining([oldKid, rotated.kid]));
+      const after = (await issue({ username: 'Jane doe' }).expect(201)).body.ticket;
+      expect(JSON.parse(Buffer.from(after.split('.')[0], 'base64url').toString()).kid).toBe(rotated.kid);
+      await redeem(before).expect(200);
+      await redeem(after).expect(200);
+    });
+  });
+
+  describe('POST /v1/sso/logout', () => {
+    it('sends every registered wiki a signed logout token for the user', async () => {
+      const wiki = await fakeWiki(204);
+      const down = await fakeWiki(500);
+      await wikis.add('wiki-a', wiki.url, null);
+      await wikis.add('wiki-down', down.url, null);
+      try {
+        const res = await t.http.post('/v1/sso/logout').set(bearer(t.secrets['sso:issue'])).send({ username: 'jane_doe' }).expect(200);
+        expect(validate('sso-logout-response', res.body)).toEqual([]);
+        expect(res.body.results).toEqual([
+          { wiki: 'wiki-a', status: 'ok', httpStatus: 204 },
+          { wiki: 'wiki-down', status: 'failed', httpStatus: 500 },
+        ]);
+        expect(wiki.received).toHaveLength(1);
+        const jwks = (await t.http.get('/.well-known/jwks.json')).body.keys as Array<{ kid: string; x: string }>;
+        const claims = verifyJws(wiki.received[0], {
+          keys: new Map(jwks.map((k) => [k.kid, k.x])), typ: SSO_LOGOUT_TYP, issuer: ISSUER, audience: 'wiki-a',
+          now: Math.floor(Date.now() / 1000), leeway: 5, maxLifetime: 60,
+        });
+        expect(validate('sso-logout-token-claims', claims)).toEqual([]);
+        expect(claims.sub).toBe('Jane doe');
+        // A logout token is never accepted as a login ticket.
+        expect((await redeem(wiki.received[0]).expect(400)).body.code).toBe('TICKET_INVALID');
+      } finally {
+        wiki.server.close();
+        down.server.close();
+        await wikis.remove('wiki-down');
+        await wikis.add('wiki-a', 'http://127.0.0.1:9/w', null);
+      }
+    });
+
+    it('reports a wiki that does not answer as failed', async () => {
+      const res = await t.http.post('/v1/sso/logout').set(bearer(t.secrets['sso:issue'])).send({ username: 'Jane doe' }).expect(200);
+      expect(res.body.results).toEqual([{ wiki: 'wiki-a', status: 'failed', httpStatus: null }]);
+    });
+
+    it('needs sso:issue and a valid name', async () => {
+      expect((await t.http.post('/v1/sso/logout').set(bearer(t.secrets['sso:redeem'])).send({ username: 'Jane doe' })).body.code).toBe('FORBIDDEN');
+      expect((await t.http.post('/v1/sso/logout').set(bearer(t.secrets['sso:issue'])).send({ username: 'a|b' })).body.code).toBe('INVALID_USERNAME');
+    });
+  });
+
+  it('never logs a ticket', async () => {
+    const { ticket } = (await issue({ username: 'Jane doe' }).expect(201)).body;
+    await redeem(ticket).expect(200);
+    const all = t.logs.join('\n');
+    expect(all).not.toContain(ticket.split('.')[2]);
+  });
+});
