@@ -5,6 +5,7 @@ import { closeContext, services } from './context';
 import { DomainError } from '@authbridge/contract';
 import { formatUser, printJson, readPasswordFromStdin } from './output';
 import { registerSsoCommands } from './commands/sso';
+import { registerUserImportCommand } from './commands/users-import';
 
 async function passwordFrom(options: { password?: string; passwordStdin?: boolean }): Promise<string | undefined> {
   if (options.passwordStdin) return readPasswordFromStdin();
@@ -114,6 +115,7 @@ users
 
 // Further command groups register themselves here, each from its own file under commands/.
 registerSsoCommands(program);
+registerUserImportCommand(program);
 
 async function main(): Promise<number> {
   try {

@@ -7,3 +7,4 @@ export * from './credential-verifier';
 export * from './login-throttle';
 export * from './accounts.module';
 export * from './sso';
+export * from './import';

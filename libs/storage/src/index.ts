@@ -6,3 +6,4 @@ export * from './client-repository';
 export * from './throttle-repository';
 export * from './sso-repository';
 export { StorageModule, DATABASE } from './storage.module';
+export * from './user-import-repository';

@@ -1,0 +1,126 @@
+import { stat } from 'node:fs/promises';
+import { Injectable } from '@nestjs/common';
+import { UserImportRepository, type ImportedUser } from '@authbridge/storage';
+import { Clock } from '../clock';
+import { detectFormat, openImportSource, type ImportFormat, type SourceRecord } from './import-source';
+import { parseImportRow } from './import-row';
+import { SeenNames } from './seen-names';
+
+export const DEFAULT_IMPORT_BATCH = 1000;
+/** Skipped lines listed one by one in the summary; the rest are only counted. */
+export const MAX_LISTED_SKIPS = 1000;
+
+export interface SkippedLine {
+  line: number;
+  /** As written in the file (shortened), when the line had one. */
+  username?: string;
+  reason: string;
+}
+
+export interface ImportSummary {
+  file: string;
+  format: ImportFormat;
+  /** Data lines read (header and empty lines not counted). */
+  rows: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  skipped: number;
+  /** The first MAX_LISTED_SKIPS skipped lines, in file order. */
+  skippedLines: SkippedLine[];
+  seconds: number;
+}
+
+export interface ImportProgress {
+  bytesRead: number;
+  totalBytes: number;
+  rows: number;
+}
+
+export interface ImportOptions {
+  format?: ImportFormat;
+  batchSize?: number;
+  onProgress?: (progress: ImportProgress) => void;
+}
+
+/**
+ * Imports users from a CSV or JSON Lines file into the store: streamed, validated row by row,
+ * written in batches of one transaction each. Every batch is an idempotent upsert by canonical
+ * name, so a run that was killed half-way is completed by running it again.
+ */
+@Injectable()
+export class UserImporter {
+  constructor(
+    private readonly repository: UserImportRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async importFile(path: string, options: ImportOptions = {}): Promise<ImportSummary> {
+    const started = Date.now();
+    const format = options.format ?? detectFormat(path);
+    const batchSize = options.batchSize ?? DEFAULT_IMPORT_BATCH;
+    const source = openImportSource(path, format, (await stat(path)).size);
+    const summary: ImportSummary = { file: path, format, rows: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, skippedLines: [], seconds: 0 };
+    const seen = new SeenNames();
+
+    const skip = (line: number, reason: string, username?: unknown) => {
+      summary.skipped++;
+      if (summary.skippedLines.length < MAX_LISTED_SKIPS) {
+        summary.skippedLines.push(typeof username === 'string' && username !== '' ? { line, username: username.slice(0, 100), reason } : { line, reason });
+      }
+    };
+
+    let batch: { line: number; user: ImportedUser }[] = [];
+    const flush = async () => {
+      if (batch.length === 0) return;
+      const outcomes = await this.repository.upsertBatch(batch.map((entry) => entry.user), this.clock.now().toISOString());
+      outcomes.forEach((outcome, i) => {
+        if (outcome === 'taken') skip(batch[i].line, 'created by someone else during the import; run it again to update', batch[i].user.username);
+        else summary[outcome]++;
+      });
+      batch = [];
+      options.onProgress?.({ bytesRead: source.bytesRead(), totalBytes: source.totalBytes, rows: summary.rows });
+    };
+
+    try {
+      let pending: SourceRecord[] = [];
+      const validate = () => {
+        // Name bookkeeping is synchronous SQLite: one transaction per group of rows.
+        seen.batch(() => {
+          for (const record of pending) {
+            summary.rows++;
+            if ('error' in record) {
+              skip(record.line, record.error);
+              continue;
+            }
+            const row = parseImportRow(record.fields);
+            if (!row.ok) {
+              skip(record.line, row.reason, record.fields.username);
+              continue;
+            }
+            const first = seen.firstLineOf(row.user.username, record.line);
+            if (first !== undefined) {
+              skip(record.line, `the same user name as line ${first}`, record.fields.username);
+              continue;
+            }
+            batch.push({ line: record.line, user: row.user });
+          }
+        });
+        pending = [];
+      };
+      for await (const record of source.records()) {
+        pending.push(record);
+        if (pending.length >= batchSize) {
+          validate();
+          if (batch.length >= batchSize) await flush();
+        }
+      }
+      validate();
+      await flush();
+    } finally {
+      seen.close();
+    }
+    summary.seconds = (Date.now() - started) / 1000;
+    return summary;
+  }
+}

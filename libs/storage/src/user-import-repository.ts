@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { Kysely, type Insertable } from 'kysely';
+import type { Db } from './database';
+import { registerMigration } from './migrations';
+import type { UserRecord } from './records';
+import type { UsersTable } from './schema';
+
+/**
+ * SHA-256 of the password hash an import last wrote. A re-import changes the password only
+ * when the source's hash changed since, so it neither undoes the argon2id rehash of a user
+ * who logged in meanwhile nor rewrites rows that did not change.
+ */
+registerMigration('2026-11-28-200-users-imported-hash', {
+  async up(db: Kysely<any>) {
+    await db.schema.alterTable('users').addColumn('imported_hash_sha256', 'varchar(64)').execute();
+  },
+  async down(db: Kysely<any>) {
+    await db.schema.alterTable('users').dropColumn('imported_hash_sha256').execute();
+  },
+});
+
+type ImportColumns = { users: { imported_hash_sha256: string | null } };
+type ImportDb = Kysely<Db extends Kysely<infer D> ? D & ImportColumns : never>;
+
+export type ImportedProfile = Partial<Pick<UserRecord, 'realName' | 'email' | 'emailVerified' | 'groups' | 'disabled'>>;
+
+/** One row of an import: a canonical name, the fields the file carries, and maybe a hash. */
+export interface ImportedUser {
+  username: string;
+  /** Only the columns the file has; the others keep their stored (or default) values. */
+  profile: ImportedProfile;
+  /** Absent: the stored password stays as it is (a new user gets none). */
+  passwordHash?: { hash: string; sha256: string };
+}
+
+/** created, updated, unchanged, or taken: someone else created the name during this batch. */
+export type UpsertOutcome = 'created' | 'updated' | 'unchanged' | 'taken';
+
+export abstract class UserImportRepository {
+  /**
+   * Creates missing users and updates changed ones in one transaction; equal rows are not
+   * written, so their updatedAt stays. Names in one batch must be distinct.
+   */
+  abstract upsertBatch(users: readonly ImportedUser[], now: string): Promise<UpsertOutcome[]>;
+}
+
+/** Multi-row INSERTs stay well below both stores' limits on bound parameters. */
+const INSERT_CHUNK = 1000;
+
+@Injectable()
+export class KyselyUserImportRepository extends UserImportRepository {
+  private readonly db: ImportDb;
+
+  constructor(db: Db) {
+    super();
+    this.db = db.withTables<ImportColumns>() as unknown as ImportDb;
+  }
+
+  async upsertBatch(users: readonly ImportedUser[], now: string): Promise<UpsertOutcome[]> {
+    if (users.length === 0) return [];
+    return this.db.transaction().execute(async (trx) => {
+      const stored = await trx
+        .selectFrom('users')
+        .select(['id', 'username', 'real_name', 'email', 'email_verified', 'groups_json', 'disabled', 'imported_hash_sha256'])
+        .where('username', 'in', users.map((u) => u.username))
+        .execute();
+      const byName = new Map(stored.map((row) => [row.username, row]));
+
+      const outcomes: UpsertOutcome[] = [];
+      const inserts: Insertable<UsersTable & { imported_hash_sha256: string | null }>[] = [];
+      for (const user of users) {
+        const row = byName.get(user.username);
+        if (!row) {
+          inserts.push(newRow(user, now));
+          outcomes.push('created');
+          continue;
+        }
+        const changes = changedColumns(row, user);
+        if (!changes) {
+          outcomes.push('unchanged');
+          continue;
+        }
+        await trx.updateTable('users').set({ ...changes, updated_at: now }).where('id', '=', row.id).execute();
+        outcomes.push('updated');
+      }
+
+      const inserted = new Set<string>();
+      for (let i = 0; i < inserts.length; i += INSERT_CHUNK) {
+        const rows = await trx
+          .insertInto('users')
+          .values(inserts.slice(i, i + INSERT_CHUNK))
+          .onConflict((oc) => oc.column('username').doNothing())
+          .returning('username')
+          .execute();
+        for (const { username } of rows) inserted.add(username);
+      }
+      return outcomes.map((outcome, i) => (outcome === 'created' && !inserted.has(users[i].username) ? 'taken' : outcome));
+    });
+  }
+}
+
+function newRow(user: ImportedUser, now: string): Insertable<UsersTable & { imported_hash_sha256: string | null }> {
+  const p = user.profile;
+  return {
+    id: randomUUID(),
+    username: user.username,
+    real_name: p.realName ?? '',
+    email: p.email ?? null,
+    email_verified: p.emailVerified ? 1 : 0,
+    groups_json: JSON.stringify(p.groups ?? []),
+    disabled: p.disabled ? 1 : 0,
+    password_hash: user.passwordHash?.hash ?? null,
+    imported_hash_sha256: user.passwordHash?.sha256 ?? null,
+    created_at: now,
+    updated_at: now,
+  };
+}
+
+type StoredRow = Pick<UsersTable, 'real_name' | 'email' | 'email_verified' | 'groups_json' | 'disabled'> & { imported_hash_sha256: string | null };
+
+/** The columns whose value differs from the file, or undefined when the row is up to date. */
+function changedColumns(row: StoredRow, user: ImportedUser): Partial<StoredRow & { password_hash: string }> | undefined {
+  const p = user.profile;
+  const changes: Partial<StoredRow & { password_hash: string }> = {};
+  if (p.realName !== undefined && p.realName !== row.real_name) changes.real_name = p.realName;
+  if (p.email !== undefined && p.email !== row.email) changes.email = p.email;
+  if (p.emailVerified !== undefined && Number(p.emailVerified) !== Number(row.email_verified)) changes.email_verified = p.emailVerified ? 1 : 0;
+  if (p.disabled !== undefined && Number(p.disabled) !== Number(row.disabled)) changes.disabled = p.disabled ? 1 : 0;
+  if (p.groups !== undefined) {
+    const groups = JSON.stringify(p.groups);
+    if (groups !== row.groups_json) changes.groups_json = groups;
+  }
+  if (user.passwordHash && user.passwordHash.sha256 !== row.imported_hash_sha256) {
+    changes.password_hash = user.passwordHash.hash;
+    changes.imported_hash_sha256 = user.passwordHash.sha256;
+  }
+  return Object.keys(changes).length > 0 ? changes : undefined;
+}
