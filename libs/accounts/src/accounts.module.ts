@@ -1,12 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '@authbridge/config';
 import { Argon2PasswordHasher, MultiFormatPasswordHasher, PasswordHasher } from '@authbridge/passwords';
-import { StorageModule, ThrottleRepository } from '@authbridge/storage';
+import { BruteForceRepository, StorageModule } from '@authbridge/storage';
+import { AuditLog } from './audit/audit-log';
+import { BruteForceGuard } from './brute-force/brute-force-guard';
 import { AccountsService } from './accounts.service';
 import { ClientCredentials } from './client-credentials';
 import { Clock, SystemClock } from './clock';
 import { CredentialVerifier } from './credential-verifier';
-import { LoginThrottle } from './login-throttle';
 import { SSO_SETTINGS, SsoKeys, SsoTickets, SsoWikis } from './sso';
 
 /** Users, client credentials and password checks over the configured store; used by the API and the CLI. */
@@ -16,16 +17,17 @@ export class AccountsModule {
     return {
       module: AccountsModule,
       global: true,
-      imports: [StorageModule.forRoot(config.databaseUrl)],
+      imports: [StorageModule.forRoot(config.databaseUrl, { poolSize: config.databasePoolSize })],
       providers: [
         { provide: Clock, useClass: SystemClock },
         // Imported users keep their old hashes until their next login rehashes them to argon2id.
         { provide: PasswordHasher, useValue: new MultiFormatPasswordHasher(new Argon2PasswordHasher(config.argon2)) },
         {
-          provide: LoginThrottle,
-          useFactory: (repository: ThrottleRepository, clock: Clock) => new LoginThrottle(repository, clock, config.throttle),
-          inject: [ThrottleRepository, Clock],
+          provide: BruteForceGuard,
+          useFactory: (counters: BruteForceRepository, clock: Clock) => new BruteForceGuard(counters, clock, config.throttle),
+          inject: [BruteForceRepository, Clock],
         },
+        AuditLog,
         AccountsService,
         ClientCredentials,
         CredentialVerifier,
@@ -34,7 +36,7 @@ export class AccountsModule {
         SsoWikis,
         SsoTickets,
       ],
-      exports: [AccountsService, ClientCredentials, CredentialVerifier, PasswordHasher, Clock, LoginThrottle, SSO_SETTINGS, SsoKeys, SsoWikis, SsoTickets],
+      exports: [AccountsService, ClientCredentials, CredentialVerifier, PasswordHasher, Clock, BruteForceGuard, AuditLog, SSO_SETTINGS, SsoKeys, SsoWikis, SsoTickets],
     };
   }
 }

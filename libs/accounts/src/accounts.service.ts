@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainError, type CreateUserRequest, type UpdateUserRequest, type UserJson, type UserPage } from '@authbridge/contract';
 import { PasswordHasher, passwordPolicyViolation } from '@authbridge/passwords';
 import { UserRepository, type UserRecord } from '@authbridge/storage';
+import { AuditLog, CLI_ACTOR, type Actor } from './audit/audit-log';
 import { Clock } from './clock';
 import { canonicalizeUsername, usernamePrefix } from './username';
 import { normalizeGroups, toUserJson } from './user-json';
@@ -24,6 +25,7 @@ export class AccountsService {
     private readonly users: UserRepository,
     private readonly hasher: PasswordHasher,
     private readonly clock: Clock,
+    private readonly audit: AuditLog,
   ) {}
 
   async get(username: string): Promise<UserJson> {
@@ -40,7 +42,7 @@ export class AccountsService {
     return { items: page.map(toUserJson), nextCursor };
   }
 
-  async create(request: CreateUserRequest): Promise<UserJson> {
+  async create(request: CreateUserRequest, actor: Actor = CLI_ACTOR): Promise<UserJson> {
     const username = requireCanonicalName(request.username);
     const passwordHash = request.password === undefined ? null : await this.hashNewPassword(request.password, username);
     const now = this.clock.now().toISOString();
@@ -57,10 +59,11 @@ export class AccountsService {
       updatedAt: now,
     };
     if (!(await this.users.insert(user))) throw new DomainError('USER_EXISTS', `A user named "${username}" already exists.`);
+    await this.recordChange('user.create', username, actor, { fields: changedFields(request) });
     return toUserJson(user);
   }
 
-  async update(username: string, changes: UpdateUserRequest): Promise<UserJson> {
+  async update(username: string, changes: UpdateUserRequest, actor: Actor = CLI_ACTOR): Promise<UserJson> {
     const name = requireCanonicalName(username);
     const updated = await this.users.update(
       name,
@@ -68,17 +71,28 @@ export class AccountsService {
       this.clock.now().toISOString(),
     );
     if (!updated) throw new DomainError('USER_NOT_FOUND', `No user named "${name}".`);
+    await this.recordChange('user.update', name, actor, { fields: changedFields(changes), ...(changes.disabled === undefined ? {} : { disabled: changes.disabled }) });
     return toUserJson(updated);
   }
 
-  async setPassword(username: string, password: string, currentPassword?: string): Promise<void> {
+  async setPassword(username: string, password: string, currentPassword?: string, actor: Actor = CLI_ACTOR): Promise<void> {
     const user = await this.requireUser(requireCanonicalName(username));
+    const checkedCurrent = currentPassword !== undefined;
     if (currentPassword !== undefined) {
       const check = user.passwordHash ? await this.hasher.verify(user.passwordHash, currentPassword) : { ok: false };
-      if (!check.ok) throw new DomainError('WRONG_PASSWORD', 'The current password is not right.');
+      if (!check.ok) {
+        await this.recordChange('user.password', user.username, actor, { checkedCurrent }, 'WRONG_PASSWORD', true);
+        throw new DomainError('WRONG_PASSWORD', 'The current password is not right.');
+      }
     }
     const passwordHash = await this.hashNewPassword(password, user.username);
     await this.users.update(user.username, { passwordHash }, this.clock.now().toISOString());
+    await this.recordChange('user.password', user.username, actor, { checkedCurrent }, 'OK', checkedCurrent);
+  }
+
+  private recordChange(event: 'user.create' | 'user.update' | 'user.password', username: string, actor: Actor, detail: Record<string, unknown>, outcome = 'OK', passwordChecked = false): Promise<void> {
+    if (actor.clientId === null) detail = { ...detail, via: 'cli' };
+    return this.audit.record({ event, outcome, username, clientId: actor.clientId, address: actor.address ?? null, passwordChecked, detail });
   }
 
   private async requireUser(username: string): Promise<UserRecord> {
@@ -92,4 +106,9 @@ export class AccountsService {
     if (violation) throw new DomainError('PASSWORD_POLICY', `The password ${violation}.`);
     return this.hasher.hash(password);
   }
+}
+
+/** Names of the fields a request sets, for the audit log; never their values (a password least of all). */
+function changedFields(request: object): string[] {
+  return Object.entries(request).filter(([, value]) => value !== undefined).map(([key]) => key).sort();
 }

@@ -2,12 +2,15 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DomainError, SCOPES, type Scope } from '@authbridge/contract';
 import { ClientRepository, type ClientRecord } from '@authbridge/storage';
+import { AuditLog, CLI_ACTOR, type Actor } from './audit/audit-log';
 import { Clock } from './clock';
 
 export interface AuthenticatedClient {
   id: string;
   name: string;
   scopes: Scope[];
+  /** May name the end user's address in `context.ip` (SPEC.md, "The end user's address"). */
+  forwardsEndUserAddress: boolean;
 }
 
 export interface CreatedClient extends AuthenticatedClient {
@@ -28,9 +31,10 @@ export class ClientCredentials {
   constructor(
     private readonly clients: ClientRepository,
     private readonly clock: Clock,
+    private readonly audit: AuditLog,
   ) {}
 
-  async create(name: string, scopes: string[]): Promise<CreatedClient> {
+  async create(name: string, scopes: string[], options: { forwardsEndUserAddress?: boolean } = {}, actor: Actor = CLI_ACTOR): Promise<CreatedClient> {
     const unknown = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
     if (unknown.length) throw new DomainError('VALIDATION_FAILED', `Unknown scope ${unknown.join(', ')}; known: ${SCOPES.join(', ')}.`);
     if (!/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/.test(name)) {
@@ -43,11 +47,13 @@ export class ClientCredentials {
       name,
       secretHash: sha256(secret).toString('hex'),
       scopes: [...new Set(scopes)].sort(),
+      forwardsEndUserAddress: options.forwardsEndUserAddress ?? false,
       createdAt: this.clock.now().toISOString(),
       revokedAt: null,
     };
     if (!(await this.clients.insert(record))) throw new DomainError('VALIDATION_FAILED', `A client named "${name}" already exists.`);
-    return { id, name, scopes: record.scopes as Scope[], secret };
+    await this.audit.record({ event: 'client.create', outcome: 'OK', clientId: actor.clientId, detail: { client: id, name, scopes: record.scopes, forwardsEndUserAddress: record.forwardsEndUserAddress } });
+    return { id, name, scopes: record.scopes as Scope[], forwardsEndUserAddress: record.forwardsEndUserAddress, secret };
   }
 
   /** The client a bearer secret belongs to, or undefined for a wrong, malformed or revoked one. */
@@ -59,14 +65,15 @@ export class ClientCredentials {
     const expected = Buffer.from(client.secretHash, 'hex');
     const actual = sha256(secret);
     if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return undefined;
-    return { id: client.id, name: client.name, scopes: client.scopes as Scope[] };
+    return { id: client.id, name: client.name, scopes: client.scopes as Scope[], forwardsEndUserAddress: client.forwardsEndUserAddress };
   }
 
   async list(): Promise<Array<AuthenticatedClient & { createdAt: string; revokedAt: string | null }>> {
-    return (await this.clients.list()).map(({ id, name, scopes, createdAt, revokedAt }) => ({ id, name, scopes: scopes as Scope[], createdAt, revokedAt }));
+    return (await this.clients.list()).map(({ id, name, scopes, forwardsEndUserAddress, createdAt, revokedAt }) => ({ id, name, scopes: scopes as Scope[], forwardsEndUserAddress, createdAt, revokedAt }));
   }
 
-  async revoke(id: string): Promise<void> {
+  async revoke(id: string, actor: Actor = CLI_ACTOR): Promise<void> {
     if (!(await this.clients.revoke(id, this.clock.now().toISOString()))) throw new DomainError('CLIENT_NOT_FOUND', `No client with id "${id}".`);
+    await this.audit.record({ event: 'client.revoke', outcome: 'OK', clientId: actor.clientId, detail: { client: id } });
   }
 }

@@ -1,9 +1,12 @@
-import type { FailurePolicy, ThrottleState, UserChanges, UserRecord } from '@authbridge/storage';
-import { ThrottleRepository, UserRepository } from '@authbridge/storage';
+import type { ThrottleSettings } from '@authbridge/config';
+import type { VerifyResponse } from '@authbridge/contract';
 import { PasswordHasher, type PasswordCheck } from '@authbridge/passwords';
+import { KyselyAuditRepository, KyselyBruteForceRepository, migrateToLatest, openDatabase, UserRepository, type Db, type UserChanges, type UserRecord } from '@authbridge/storage';
+import { AuditLog } from './audit/audit-log';
+import { BruteForceGuard } from './brute-force/brute-force-guard';
+import type { Caller } from './brute-force/end-user-address';
 import { Clock } from './clock';
 import { CredentialVerifier } from './credential-verifier';
-import { LoginThrottle } from './login-throttle';
 
 /** Records every verification so a test can see which hash an answer was computed from. */
 class RecordingHasher extends PasswordHasher {
@@ -29,65 +32,162 @@ class MemoryUsers extends UserRepository {
   }
 }
 
-class MemoryThrottle extends ThrottleRepository {
-  readonly states = new Map<string, ThrottleState>();
-  async get(subject: string) { return this.states.get(subject); }
-  async recordFailure(subject: string, now: Date, policy: FailurePolicy) {
-    const state = this.states.get(subject) ?? { failures: 0, windowStartedAt: now.toISOString(), lockedUntil: null };
-    state.failures++;
-    if (state.failures >= policy.maxFailures) state.lockedUntil = new Date(now.getTime() + policy.lockSeconds * 1000).toISOString();
-    this.states.set(subject, state);
-    return state;
-  }
-  async clear(subject: string) { this.states.delete(subject); }
-}
-
-class FixedClock extends Clock {
-  now() { return new Date('2026-11-28T12:00:00Z'); }
+class MovableClock extends Clock {
+  time = Date.parse('2026-11-28T12:00:00Z');
+  now() { return new Date(this.time); }
+  advance(seconds: number) { this.time += seconds * 1000; }
 }
 
 function user(username: string, password: string | null): UserRecord {
   return { id: `id-${username}`, username, realName: '', email: null, emailVerified: false, groups: [], disabled: false, passwordHash: password && `hash(${password})`, createdAt: '', updatedAt: '' };
 }
 
+const SETTINGS: ThrottleSettings = { maxFailures: 5, accountMaxFailures: 8, addressMaxFailures: 12, lockSeconds: 60, maxLockSeconds: 150, windowSeconds: 3600 };
+/** The wiki: forwards the address of the person at its login form. */
+const wiki = (socketAddress = '10.0.0.5'): Caller => ({ clientId: 'wiki', forwardsEndUserAddress: true, socketAddress });
+const script: Caller = { clientId: 'script', forwardsEndUserAddress: false, socketAddress: '10.0.0.9' };
+const from = (ip: string) => ({ ip });
+const codeOf = (answer: VerifyResponse) => (answer.result === 'FAIL' ? answer.code : 'PASS');
+
 describe('CredentialVerifier', () => {
+  let db: Db;
   let hasher: RecordingHasher;
+  let clock: MovableClock;
+  let audit: AuditLog;
   let verifier: CredentialVerifier;
 
-  beforeEach(() => {
+  beforeEach(async () => {
+    db = openDatabase('sqlite::memory:').db;
+    await migrateToLatest(db);
     hasher = new RecordingHasher();
-    const users = new MemoryUsers([user('Known', 'right password'), user('Nopass', null)]);
-    const throttle = new LoginThrottle(new MemoryThrottle(), new FixedClock(), { maxFailures: 5, windowSeconds: 60, lockSeconds: 60 });
-    verifier = new CredentialVerifier(users, hasher, throttle, new FixedClock());
+    clock = new MovableClock();
+    const users = new MemoryUsers([user('Known', 'right password'), user('Nopass', null), user('Other', 'other password')]);
+    audit = new AuditLog(new KyselyAuditRepository(db), clock);
+    const guard = new BruteForceGuard(new KyselyBruteForceRepository(db), clock, SETTINGS);
+    verifier = new CredentialVerifier(users, hasher, guard, audit, clock);
+  });
+  afterEach(() => db.destroy());
+
+  describe('enumeration', () => {
+    it('runs a full verification against the dummy hash for an unknown user', async () => {
+      expect(await verifier.verify('Stranger', 'any password')).toEqual({ result: 'FAIL', code: 'NO_SUCH_USER' });
+      expect(hasher.verified).toEqual([hasher.dummy]);
+    });
+
+    it('runs a full verification for a name MediaWiki would refuse', async () => {
+      expect(await verifier.verify('Bad<name>', 'x')).toEqual({ result: 'FAIL', code: 'NO_SUCH_USER' });
+      expect(hasher.verified).toEqual([hasher.dummy]);
+    });
+
+    it('runs a full verification for a user without a password', async () => {
+      expect(await verifier.verify('Nopass', 'x')).toEqual({ result: 'FAIL', code: 'WRONG_PASSWORD' });
+      expect(hasher.verified).toEqual([hasher.dummy]);
+    });
+
+    it('verifies a known user against their own hash', async () => {
+      expect((await verifier.verify('known', 'right password')).result).toBe('PASS');
+      expect(hasher.verified).toEqual(['hash(right password)']);
+    });
   });
 
-  it('runs a full verification against the dummy hash for an unknown user', async () => {
-    const outcome = await verifier.verify('Stranger', 'any password');
-    expect(outcome).toEqual({ result: 'FAIL', code: 'NO_SUCH_USER' });
-    expect(hasher.verified).toEqual([hasher.dummy]);
+  describe('brute-force protection', () => {
+    const fail = (name: string, ip: string, caller = wiki()) => verifier.verify(name, 'a wrong guess', from(ip), caller);
+
+    it('locks one account for one address after maxFailures, costing no hashing while locked', async () => {
+      for (let i = 0; i < 4; i++) expect(codeOf(await fail('Known', '198.51.100.1'))).toBe('WRONG_PASSWORD');
+      expect(await fail('Known', '198.51.100.1')).toEqual({ result: 'FAIL', code: 'THROTTLED', retryAfterSeconds: 60 });
+      const hashed = hasher.verified.length;
+      expect(await verifier.verify('Known', 'right password', from('198.51.100.1'), wiki())).toMatchObject({ code: 'THROTTLED' });
+      expect(hasher.verified.length).toBe(hashed);
+    });
+
+    it('counts guesses at unknown names the same way', async () => {
+      for (let i = 0; i < 4; i++) expect(codeOf(await fail('Ghost', '198.51.100.1'))).toBe('NO_SUCH_USER');
+      expect(codeOf(await fail('ghost', '198.51.100.1'))).toBe('THROTTLED');
+    });
+
+    it('lets the owner in from a fresh address while the account lock holds for the addresses that failed', async () => {
+      // 8 failures from 4 addresses: the account lock (accountMaxFailures 8) holds for all four.
+      for (let i = 0; i < 8; i++) await fail('Known', `198.51.100.${i % 4}`);
+      const attacker = await fail('Known', '198.51.100.0');
+      expect(attacker).toMatchObject({ code: 'THROTTLED', retryAfterSeconds: 60 });
+      expect((await verifier.verify('Known', 'right password', from('203.0.113.7'), wiki())).result).toBe('PASS');
+    });
+
+    it('gives a fresh address one check while the account is locked, then locks it too', async () => {
+      for (let i = 0; i < 8; i++) await fail('Known', `198.51.100.${i % 4}`);
+      expect(await fail('Known', '192.0.2.50')).toMatchObject({ code: 'THROTTLED' });
+      const hashed = hasher.verified.length;
+      expect(await fail('Known', '192.0.2.50')).toMatchObject({ code: 'THROTTLED' });
+      expect(hasher.verified.length).toBe(hashed);
+    });
+
+    it('grows the lock with every maxFailures more failures, up to maxLockSeconds (Keycloak)', async () => {
+      for (let i = 0; i < 5; i++) await fail('Known', '198.51.100.1');
+      const locks: number[] = [];
+      for (let round = 0; round < 12; round++) {
+        clock.advance(150);
+        for (let i = 0; i < 5; i++) {
+          const answer = await fail('Known', '198.51.100.1');
+          if (answer.result === 'FAIL' && answer.code === 'THROTTLED') {
+            locks.push(answer.retryAfterSeconds!);
+            break;
+          }
+        }
+      }
+      // One failure per lock: 6..9 → 60 s (⌊n/5⌋ = 1), 10..14 → 120 s, then 180 s capped at 150 s.
+      expect(locks).toEqual([60, 60, 60, 60, 120, 120, 120, 120, 120, 150, 150, 150]);
+    });
+
+    it('forgets failures after windowSeconds without one', async () => {
+      for (let i = 0; i < 4; i++) await fail('Known', '198.51.100.1');
+      clock.advance(3601);
+      for (let i = 0; i < 4; i++) expect(codeOf(await fail('Known', '198.51.100.1'))).toBe('WRONG_PASSWORD');
+    });
+
+    it('clears the failures of an address when its password is right', async () => {
+      for (let i = 0; i < 4; i++) await fail('Known', '198.51.100.1');
+      expect((await verifier.verify('Known', 'right password', from('198.51.100.1'), wiki())).result).toBe('PASS');
+      for (let i = 0; i < 4; i++) expect(codeOf(await fail('Known', '198.51.100.1'))).toBe('WRONG_PASSWORD');
+    });
+
+    it('limits one end-user address across accounts (addressMaxFailures)', async () => {
+      const names = ['A1', 'A2', 'A3', 'A4', 'A5', 'A6', 'A7', 'A8', 'A9', 'A10', 'A11', 'A12'];
+      for (const name of names.slice(0, 11)) expect(codeOf(await fail(name, '198.51.100.77'))).toBe('NO_SUCH_USER');
+      // The failure that reaches the limit answers THROTTLED; the next costs no hashing.
+      expect(await fail('A12', '198.51.100.77')).toMatchObject({ code: 'THROTTLED', retryAfterSeconds: 60 });
+      const hashed = hasher.verified.length;
+      expect(await fail('A13', '198.51.100.77')).toMatchObject({ code: 'THROTTLED' });
+      expect(hasher.verified.length).toBe(hashed);
+    });
+
+    it('ignores context.ip from a client not allowed to forward it, and never applies the per-address limit to the caller itself', async () => {
+      const names = Array.from({ length: 20 }, (_, i) => `Sprayed ${i}`);
+      for (const name of names) expect(codeOf(await verifier.verify(name, 'guess', from(`192.0.2.${names.indexOf(name)}`), script))).toBe('NO_SUCH_USER');
+      const rows = await audit.list({ event: 'verify', limit: 50 });
+      expect(new Set(rows.items.map((e) => e.address))).toEqual(new Set(['10.0.0.9']));
+      expect(rows.items.every((e) => e.detail.addressSource === 'caller')).toBe(true);
+    });
+
+    it('counts IPv6 addresses by their /64', async () => {
+      for (let i = 0; i < 4; i++) await fail('Known', `2001:db8:1:2::${i + 1}`);
+      expect(codeOf(await fail('Known', '2001:0db8:0001:0002:ffff::9'))).toBe('THROTTLED');
+    });
   });
 
-  it('runs a full verification for a name MediaWiki would refuse', async () => {
-    expect(await verifier.verify('Bad<name>', 'x')).toEqual({ result: 'FAIL', code: 'NO_SUCH_USER' });
-    expect(hasher.verified).toEqual([hasher.dummy]);
-  });
-
-  it('runs a full verification for a user without a password', async () => {
-    expect(await verifier.verify('Nopass', 'x')).toEqual({ result: 'FAIL', code: 'WRONG_PASSWORD' });
-    expect(hasher.verified).toEqual([hasher.dummy]);
-  });
-
-  it('verifies a known user against their own hash', async () => {
-    expect((await verifier.verify('known', 'right password')).result).toBe('PASS');
-    expect(hasher.verified).toEqual(['hash(right password)']);
-  });
-
-  it('locks after the policy number of failures, counting unknown names too', async () => {
-    for (let i = 0; i < 4; i++) expect((await verifier.verify('Stranger', 'x')).result).toBe('FAIL');
-    expect(await verifier.verify('Stranger', 'x')).toEqual({ result: 'FAIL', code: 'THROTTLED', retryAfterSeconds: 60 });
-    const before = hasher.verified.length;
-    expect(await verifier.verify('Stranger', 'x')).toMatchObject({ code: 'THROTTLED' });
-    // A locked subject costs no hashing at all.
-    expect(hasher.verified.length).toBe(before);
+  describe('audit log', () => {
+    it('records every outcome with client and address, whether a hash was computed, and never the password', async () => {
+      await verifier.verify('Known', 'right password', { ip: '203.0.113.7', requestId: 'req-1' }, wiki());
+      for (let i = 0; i < 5; i++) await verifier.verify('Known', 'secret-guess-xyz', from('198.51.100.1'), wiki());
+      await verifier.verify('Known', 'secret-guess-xyz', from('198.51.100.1'), wiki());
+      const page = await audit.list({ username: 'Known', limit: 50 });
+      const verifies = page.items.filter((e) => e.event === 'verify').reverse();
+      expect(verifies.map((e) => [e.outcome, e.passwordChecked])).toEqual([
+        ['PASS', true], ['WRONG_PASSWORD', true], ['WRONG_PASSWORD', true], ['WRONG_PASSWORD', true], ['WRONG_PASSWORD', true], ['THROTTLED', true], ['THROTTLED', false],
+      ]);
+      expect(verifies[0]).toMatchObject({ clientId: 'wiki', address: '203.0.113.7', detail: { addressSource: 'context', requestId: 'req-1' } });
+      expect(page.items.filter((e) => e.event === 'lock').map((e) => e.outcome)).toEqual(['ACCOUNT_ADDRESS']);
+      expect(JSON.stringify(page)).not.toMatch(/secret-guess|right password|hash\(/);
+    });
   });
 });

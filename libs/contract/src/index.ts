@@ -1,4 +1,5 @@
 export * from './codes';
 export * from './types';
 export * from './domain-error';
+export * from './security';
 export * from './sso';

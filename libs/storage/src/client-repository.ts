@@ -1,6 +1,28 @@
 import { Injectable } from '@nestjs/common';
-import type { Db } from './database';
+import { Kysely, type Selectable } from 'kysely';
+import { isUniqueViolation, type Db } from './database';
+import { registerMigration } from './migrations';
 import type { ClientRecord } from './records';
+import type { ClientsTable } from './schema';
+
+/** Which clients may tell the API the end user's address (SPEC.md, "The end user's address"). */
+registerMigration('2026-11-28-110-client-forwards-end-user-address', {
+  async up(db: Kysely<any>) {
+    await db.schema.alterTable('clients').addColumn('forwards_end_user_address', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  },
+});
+
+function toRecord(row: Selectable<ClientsTable>): ClientRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    secretHash: row.secret_hash,
+    scopes: row.scopes.split(' ').filter(Boolean),
+    forwardsEndUserAddress: Boolean(row.forwards_end_user_address),
+    createdAt: row.created_at,
+    revokedAt: row.revoked_at,
+  };
+}
 
 export abstract class ClientRepository {
   abstract findById(id: string): Promise<ClientRecord | undefined>;
@@ -18,22 +40,34 @@ export class KyselyClientRepository extends ClientRepository {
 
   async findById(id: string): Promise<ClientRecord | undefined> {
     const row = await this.db.selectFrom('clients').selectAll().where('id', '=', id).executeTakeFirst();
-    return row && { id: row.id, name: row.name, secretHash: row.secret_hash, scopes: row.scopes.split(' ').filter(Boolean), createdAt: row.created_at, revokedAt: row.revoked_at };
+    return row && toRecord(row);
   }
 
   async list(): Promise<ClientRecord[]> {
     const rows = await this.db.selectFrom('clients').selectAll().orderBy('name').execute();
-    return rows.map((row) => ({ id: row.id, name: row.name, secretHash: row.secret_hash, scopes: row.scopes.split(' ').filter(Boolean), createdAt: row.created_at, revokedAt: row.revoked_at }));
+    return rows.map(toRecord);
   }
 
   async insert(client: ClientRecord): Promise<boolean> {
-    const existing = await this.db.selectFrom('clients').select('id').where('name', '=', client.name).executeTakeFirst();
-    if (existing) return false;
-    await this.db
-      .insertInto('clients')
-      .values({ id: client.id, name: client.name, secret_hash: client.secretHash, scopes: client.scopes.join(' '), created_at: client.createdAt, revoked_at: null })
-      .execute();
-    return true;
+    // The unique name decides, so two instances creating the same client cannot both succeed.
+    try {
+      await this.db
+        .insertInto('clients')
+        .values({
+          id: client.id,
+          name: client.name,
+          secret_hash: client.secretHash,
+          scopes: client.scopes.join(' '),
+          forwards_end_user_address: client.forwardsEndUserAddress ? 1 : 0,
+          created_at: client.createdAt,
+          revoked_at: null,
+        })
+        .execute();
+      return true;
+    } catch (error) {
+      if (isUniqueViolation(error)) return false;
+      throw error;
+    }
   }
 
   async revoke(id: string, at: string): Promise<boolean> {

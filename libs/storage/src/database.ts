@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import { Pool } from 'pg';
+import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Pool, types as pgTypes } from 'pg';
 import type { Database } from './schema';
 
 export type Db = Kysely<Database>;
@@ -13,10 +13,43 @@ export interface OpenedDatabase {
   kind: StoreKind;
 }
 
+export interface DatabaseOptions {
+  /** Connections in the PostgreSQL pool (DATABASE_POOL_SIZE). */
+  poolSize?: number;
+  /** Told about a pooled connection that broke while idle (e.g. PostgreSQL restarted). */
+  onPoolError?: (error: Error) => void;
+}
+
+const PG_INT8 = 20;
+
+/**
+ * Counts and epoch-millisecond columns are bigint on PostgreSQL, which pg returns as strings;
+ * every value we store fits a double exactly, so both stores hand the repositories numbers.
+ */
+const pgTypeParsers = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === PG_INT8 ? (value: string) => Number(value) : pgTypes.getTypeParser(oid, format as 'text')) as typeof pgTypes.getTypeParser,
+};
+
+export function isPostgresUrl(url: string): boolean {
+  return url.startsWith('postgres://') || url.startsWith('postgresql://');
+}
+
 /** Opens the store named by a DATABASE_URL (`sqlite:PATH`, `sqlite::memory:` or `postgres://…`). */
-export function openDatabase(url: string, options: { poolSize?: number } = {}): OpenedDatabase {
-  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
-    const pool = new Pool({ connectionString: url, max: options.poolSize ?? 10 });
+export function openDatabase(url: string, options: DatabaseOptions = {}): OpenedDatabase {
+  if (isPostgresUrl(url)) {
+    const pool = new Pool({
+      connectionString: url,
+      max: options.poolSize ?? 10,
+      // A store that does not answer fails readiness within seconds instead of hanging requests.
+      connectionTimeoutMillis: 5000,
+      idleTimeoutMillis: 30000,
+      application_name: 'authbridge',
+      types: pgTypeParsers,
+    });
+    // Without a listener, an idle connection dropped by the server would crash the process;
+    // the pool replaces it on the next query.
+    pool.on('error', (error) => options.onPoolError?.(error));
     return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), kind: 'postgres' };
   }
   const path = url.slice('sqlite:'.length);
@@ -33,4 +66,15 @@ export function openDatabase(url: string, options: { poolSize?: number } = {}): 
 
 export async function pingDatabase(db: Db): Promise<void> {
   await sql`select 1`.execute(db);
+}
+
+/** Migrations that must differ between the stores ask this. */
+export function isPostgres(db: Kysely<any>): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
+/** A unique or primary-key constraint refused the row, on either store. */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: string })?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }

@@ -19,12 +19,8 @@ export interface ClientRecord {
   name: string;
   secretHash: string;
   scopes: string[];
+  /** The client may name the end user's address in `context.ip` (the wiki does; a script does not). */
+  forwardsEndUserAddress: boolean;
   createdAt: string;
   revokedAt: string | null;
-}
-
-export interface ThrottleState {
-  failures: number;
-  windowStartedAt: string;
-  lockedUntil: string | null;
 }

@@ -17,19 +17,37 @@ export interface ClientsTable {
   name: string;
   secret_hash: string;
   scopes: string;
+  forwards_end_user_address: number;
   created_at: string;
   revoked_at: string | null;
-}
-
-export interface LoginThrottleTable {
-  subject: string;
-  failures: number;
-  window_started_at: string;
-  locked_until: string | null;
 }
 
 export interface Database {
   users: UsersTable;
   clients: ClientsTable;
-  login_throttle: LoginThrottleTable;
+  brute_force_counters: BruteForceCountersTable;
+  audit_events: AuditEventsTable;
+}
+
+/** One failure counter; times are epoch milliseconds so the lock arithmetic runs in SQL on both stores. */
+export interface BruteForceCountersTable {
+  kind: string;
+  username: string;
+  address: string;
+  failures: number;
+  last_failure_at: number;
+  /** 0 when not locked. */
+  locked_until: number;
+}
+
+export interface AuditEventsTable {
+  id: string;
+  at: string;
+  event: string;
+  outcome: string;
+  username: string | null;
+  client_id: string | null;
+  address: string | null;
+  password_checked: number;
+  detail_json: string;
 }

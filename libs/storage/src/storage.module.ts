@@ -1,9 +1,10 @@
-import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import { openDatabase, type Db } from './database';
+import { DynamicModule, Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { openDatabase, type DatabaseOptions, type Db } from './database';
 import { migrateToLatest } from './migrations';
 import { UserRepository, KyselyUserRepository } from './user-repository';
 import { ClientRepository, KyselyClientRepository } from './client-repository';
-import { ThrottleRepository, KyselyThrottleRepository } from './throttle-repository';
+import { BruteForceRepository, KyselyBruteForceRepository } from './brute-force-repository';
+import { AuditRepository, KyselyAuditRepository } from './audit-repository';
 import { KyselySsoKeyRepository, KyselySsoWikiRepository, KyselyUsedTicketRepository, SsoKeyRepository, SsoWikiRepository, UsedTicketRepository } from './sso-repository';
 
 export const DATABASE = Symbol('DATABASE');
@@ -19,14 +20,19 @@ class DatabaseCloser implements OnApplicationShutdown {
 @Global()
 @Module({})
 export class StorageModule {
-  static forRoot(databaseUrl: string): DynamicModule {
+  static forRoot(databaseUrl: string, options: Pick<DatabaseOptions, 'poolSize'> = {}): DynamicModule {
+    const logger = new Logger('Storage');
     return {
       module: StorageModule,
       providers: [
         {
           provide: DATABASE,
           useFactory: async () => {
-            const { db } = openDatabase(databaseUrl);
+            const { db } = openDatabase(databaseUrl, {
+              ...options,
+              onPoolError: (error) => logger.warn({ msg: 'a pooled database connection failed; it will be replaced', error: error.message }),
+            });
+            // On PostgreSQL the migrator holds an advisory lock, so instances starting together migrate once.
             await migrateToLatest(db);
             return db;
           },
@@ -34,12 +40,13 @@ export class StorageModule {
         DatabaseCloser,
         { provide: UserRepository, useFactory: (db: Db) => new KyselyUserRepository(db), inject: [DATABASE] },
         { provide: ClientRepository, useFactory: (db: Db) => new KyselyClientRepository(db), inject: [DATABASE] },
-        { provide: ThrottleRepository, useFactory: (db: Db) => new KyselyThrottleRepository(db), inject: [DATABASE] },
+        { provide: BruteForceRepository, useFactory: (db: Db) => new KyselyBruteForceRepository(db), inject: [DATABASE] },
+        { provide: AuditRepository, useFactory: (db: Db) => new KyselyAuditRepository(db), inject: [DATABASE] },
         { provide: SsoKeyRepository, useFactory: (db: Db) => new KyselySsoKeyRepository(db), inject: [DATABASE] },
         { provide: UsedTicketRepository, useFactory: (db: Db) => new KyselyUsedTicketRepository(db), inject: [DATABASE] },
         { provide: SsoWikiRepository, useFactory: (db: Db) => new KyselySsoWikiRepository(db), inject: [DATABASE] },
       ],
-      exports: [DATABASE, UserRepository, ClientRepository, ThrottleRepository, SsoKeyRepository, UsedTicketRepository, SsoWikiRepository],
+      exports: [DATABASE, UserRepository, ClientRepository, BruteForceRepository, AuditRepository, SsoKeyRepository, UsedTicketRepository, SsoWikiRepository],
     };
   }
 }

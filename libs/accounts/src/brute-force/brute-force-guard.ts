@@ -1,0 +1,125 @@
+import type { ThrottleSettings } from '@authbridge/config';
+import type { AccountLockJson, LockCounterJson } from '@authbridge/contract';
+import { BruteForceRepository, type CounterKey, type CounterState, type Gate, type LockRule } from '@authbridge/storage';
+import { Clock } from '../clock';
+import type { EndUserAddress } from './end-user-address';
+
+export const THROTTLE_SETTINGS = Symbol('THROTTLE_SETTINGS');
+
+/** A lock that a failure has just set, for the audit log. */
+export interface NewLock {
+  counter: 'ACCOUNT' | 'ACCOUNT_ADDRESS' | 'ADDRESS';
+  seconds: number;
+}
+
+/** The outcome of a failed check: how long this address must now wait (0: not locked), and what locked. */
+export interface FailureResult {
+  retryAfterSeconds: number;
+  newLocks: NewLock[];
+}
+
+/** An attempt that passed the gates; the caller reports how the password check went. */
+export interface Attempt {
+  succeeded(): Promise<void>;
+  failed(): Promise<FailureResult>;
+}
+
+export type AttemptDecision = { allowed: true; attempt: Attempt } | { allowed: false; retryAfterSeconds: number };
+
+/**
+ * Brute-force protection after Keycloak's temporary lockout and NIST SP 800-63B 5.2.2, with three
+ * counters (SPEC.md, "Brute-force protection"). Every counter lives in the store, so all API
+ * instances share them, and every change is one atomic SQL statement.
+ */
+export class BruteForceGuard {
+  constructor(
+    private readonly counters: BruteForceRepository,
+    private readonly clock: Clock,
+    private readonly settings: ThrottleSettings,
+  ) {}
+
+  /**
+   * Counts the attempt against the address and the account-from-this-address counters before any
+   * hashing, and refuses it when one is locked, or when the account is locked and this address has
+   * failed against it before. A fresh address still gets through an account lock: that is how the
+   * owner logs in while someone else is guessing.
+   */
+  async begin(username: string, address: EndUserAddress): Promise<AttemptDecision> {
+    const now = this.clock.now().getTime();
+    const account = accountKey(username);
+    const pair: CounterKey = { kind: 'account-address', username, address: address.key };
+    const perAddress: CounterKey | undefined = address.isCallersOwn ? undefined : { kind: 'address', username: '', address: address.key };
+    const gates: Gate[] = [];
+    if (perAddress) gates.push({ key: perAddress, rule: this.rule(this.settings.addressMaxFailures) });
+    gates.push({ key: pair, rule: this.rule(this.settings.maxFailures), lockedBy: account });
+    const reservation = await this.counters.reserve(gates, now);
+    if (!reservation.ok) return { allowed: false, retryAfterSeconds: secondsUntil(reservation.lockedUntil, now) };
+    const counted = reservation.states;
+    return {
+      allowed: true,
+      attempt: {
+        // The owner's own earlier typos from this address stop counting against the account;
+        // the failures of other addresses stay (unlike Keycloak, which clears them all).
+        succeeded: async () => {
+          const ownFailures = counted[counted.length - 1].failures - 1;
+          await this.counters.remove(pair);
+          await this.counters.release(account, ownFailures);
+          if (perAddress) await this.counters.release(perAddress);
+        },
+        failed: async () => {
+          const accountState = await this.counters.count(account, this.rule(this.settings.accountMaxFailures), this.clock.now().getTime());
+          return this.failureResult([...counted, accountState], now);
+        },
+      },
+    };
+  }
+
+  /** What an administrator sees for a name. */
+  async status(username: string): Promise<AccountLockJson> {
+    const now = this.clock.now().getTime();
+    const windowStart = now - this.settings.windowSeconds * 1000;
+    const states = (await this.counters.forUsername(username)).filter((s) => s.lastFailureAt >= windowStart || s.lockedUntil > now);
+    const account = states.find((s) => s.kind === 'account');
+    const addresses = states.filter((s) => s.kind === 'account-address' && s.failures > 0).map((s) => ({ address: s.address, ...counterJson(s, now) }));
+    const accountJson = account ? counterJson(account, now) : { failures: 0, lockedUntil: null, retryAfterSeconds: 0 };
+    return { username, locked: accountJson.retryAfterSeconds > 0 || addresses.some((a) => a.retryAfterSeconds > 0), account: accountJson, addresses };
+  }
+
+  /** Clears the account's counter and its per-address counters; answers whether there was anything. */
+  async clear(username: string): Promise<boolean> {
+    return (await this.counters.clearUsername(username)) > 0;
+  }
+
+  private failureResult(states: CounterState[], now: number): FailureResult {
+    const newLocks: NewLock[] = [];
+    let retryAfterSeconds = 0;
+    for (const state of states) {
+      const seconds = secondsUntil(state.lockedUntil, now);
+      if (seconds === 0) continue;
+      newLocks.push({ counter: COUNTER_NAMES[state.kind], seconds });
+      // The account lock stops this address too, since it has now failed against the account.
+      retryAfterSeconds = Math.max(retryAfterSeconds, seconds);
+    }
+    return { retryAfterSeconds, newLocks };
+  }
+
+  private rule(maxFailures: number): LockRule {
+    const { lockSeconds, maxLockSeconds, windowSeconds } = this.settings;
+    return { maxFailures, lockSeconds, maxLockSeconds, windowSeconds };
+  }
+}
+
+const COUNTER_NAMES = { account: 'ACCOUNT', 'account-address': 'ACCOUNT_ADDRESS', address: 'ADDRESS' } as const;
+
+function accountKey(username: string): CounterKey {
+  return { kind: 'account', username, address: '' };
+}
+
+function counterJson(state: CounterState, now: number): LockCounterJson {
+  const retryAfterSeconds = secondsUntil(state.lockedUntil, now);
+  return { failures: state.failures, lockedUntil: retryAfterSeconds > 0 ? new Date(state.lockedUntil).toISOString() : null, retryAfterSeconds };
+}
+
+function secondsUntil(epochMs: number, now: number): number {
+  return Math.max(0, Math.ceil((epochMs - now) / 1000));
+}

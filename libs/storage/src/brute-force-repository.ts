@@ -1,0 +1,220 @@
+import { Injectable } from '@nestjs/common';
+import { Kysely, sql, type Transaction } from 'kysely';
+import type { Db } from './database';
+import { registerMigration } from './migrations';
+import type { Database } from './schema';
+
+registerMigration('2026-11-28-120-brute-force-counters', {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable('brute_force_counters')
+      .addColumn('kind', 'varchar(16)', (c) => c.notNull())
+      .addColumn('username', 'text', (c) => c.notNull())
+      .addColumn('address', 'varchar(64)', (c) => c.notNull())
+      .addColumn('failures', 'integer', (c) => c.notNull())
+      .addColumn('last_failure_at', 'bigint', (c) => c.notNull())
+      .addColumn('locked_until', 'bigint', (c) => c.notNull().defaultTo(0))
+      .addPrimaryKeyConstraint('brute_force_counters_pk', ['kind', 'username', 'address'])
+      .execute();
+    // The per-account lock of the first release is replaced by these counters.
+    await db.schema.dropTable('login_throttle').ifExists().execute();
+  },
+});
+
+/** `account`: one name, all addresses; `account-address`: one name from one address; `address`: one address, all names. */
+export type CounterKind = 'account' | 'account-address' | 'address';
+
+export interface CounterKey {
+  kind: CounterKind;
+  /** The canonical name (or the trimmed input when it cannot be one); '' for `address`. */
+  username: string;
+  /** The end user's address; '' for `account`. */
+  address: string;
+}
+
+/** Keycloak's temporary lockout: at `maxFailures` and beyond, lock for lockSeconds × ⌊failures / maxFailures⌋. */
+export interface LockRule {
+  maxFailures: number;
+  lockSeconds: number;
+  maxLockSeconds: number;
+  /** A counter whose last failure is older than this starts again at 1. */
+  windowSeconds: number;
+}
+
+export interface CounterState extends CounterKey {
+  failures: number;
+  lastFailureAt: number;
+  /** Epoch milliseconds; 0 or a past time when not locked. */
+  lockedUntil: number;
+}
+
+/** A counter an attempt must pass, counted in the same step. */
+export interface Gate {
+  key: CounterKey;
+  rule: LockRule;
+  /** Also refuse when this counter already has failures and `lockedBy` is locked (the account lock). */
+  lockedBy?: CounterKey;
+}
+
+export type Reservation = { ok: true; states: CounterState[] } | { ok: false; lockedUntil: number };
+
+export abstract class BruteForceRepository {
+  /**
+   * Counts one attempt on every gate, in one transaction, or none of them when a gate refuses.
+   * Counting before the password is checked is what keeps concurrent guesses within the limits.
+   */
+  abstract reserve(gates: Gate[], now: number): Promise<Reservation>;
+  /** Counts one failure atomically and returns the counter with the lock it now has. */
+  abstract count(key: CounterKey, rule: LockRule, now: number): Promise<CounterState>;
+  /** Takes back `by` counted failures (they turned out to be the owner's), never below zero. */
+  abstract release(key: CounterKey, by?: number): Promise<void>;
+  abstract remove(key: CounterKey): Promise<void>;
+  abstract get(key: CounterKey): Promise<CounterState | undefined>;
+  /** The account counter and every account-address counter of a name. */
+  abstract forUsername(username: string): Promise<CounterState[]>;
+  /** Deletes the counters `forUsername` returns; answers how many there were. */
+  abstract clearUsername(username: string): Promise<number>;
+  /** Deletes counters whose last failure is older than `before` (they would start again anyway). */
+  abstract prune(before: number): Promise<number>;
+}
+
+class Refused extends Error {
+  constructor(readonly lockedUntil: number) {
+    super('refused');
+  }
+}
+
+interface Row {
+  kind: string;
+  username: string;
+  address: string;
+  failures: number | string;
+  last_failure_at: number | string;
+  locked_until: number | string;
+}
+
+function toState(row: Row): CounterState {
+  return {
+    kind: row.kind as CounterKind,
+    username: row.username,
+    address: row.address,
+    failures: Number(row.failures),
+    lastFailureAt: Number(row.last_failure_at),
+    lockedUntil: Number(row.locked_until),
+  };
+}
+
+const big = (value: number) => sql`cast(${value} as bigint)`;
+
+/**
+ * The counter after one more failure, and the lock that goes with it, as SQL over the stored row.
+ * Integer division and CASE behave the same on SQLite and PostgreSQL.
+ */
+function nextFailures(rule: LockRule, now: number) {
+  const resetBefore = now - rule.windowSeconds * 1000;
+  return sql`case when brute_force_counters.last_failure_at < ${big(resetBefore)} then 1 else brute_force_counters.failures + 1 end`;
+}
+
+function lockFor(failures: ReturnType<typeof sql> | number, rule: LockRule, now: number) {
+  const steps = sql`((${failures}) / ${big(rule.maxFailures)})`;
+  const seconds = sql`case when ${big(rule.lockSeconds)} * ${steps} > ${big(rule.maxLockSeconds)} then ${big(rule.maxLockSeconds)} else ${big(rule.lockSeconds)} * ${steps} end`;
+  return sql`case when (${failures}) >= ${big(rule.maxFailures)} then ${big(now)} + (${seconds}) * 1000 else 0 end`;
+}
+
+@Injectable()
+export class KyselyBruteForceRepository extends BruteForceRepository {
+  constructor(private readonly db: Db) {
+    super();
+  }
+
+  async reserve(gates: Gate[], now: number): Promise<Reservation> {
+    try {
+      const states = await this.db.transaction().execute(async (trx) => {
+        const counted: CounterState[] = [];
+        for (const gate of gates) counted.push(await this.pass(trx, gate, now));
+        return counted;
+      });
+      return { ok: true, states };
+    } catch (error) {
+      if (error instanceof Refused) return { ok: false, lockedUntil: error.lockedUntil };
+      throw error;
+    }
+  }
+
+  /** One upsert: a new counter starts at 1; an existing one counts only while unlocked. */
+  private async pass(trx: Transaction<Database>, { key, rule, lockedBy }: Gate, now: number): Promise<CounterState> {
+    const resetBefore = now - rule.windowSeconds * 1000;
+    const failures = nextFailures(rule, now);
+    const accountLocked = lockedBy
+      ? sql`and not (brute_force_counters.failures > 0 and brute_force_counters.last_failure_at >= ${big(resetBefore)} and exists (
+          select 1 from brute_force_counters l
+          where l.kind = ${lockedBy.kind} and l.username = ${lockedBy.username} and l.address = ${lockedBy.address} and l.locked_until > ${big(now)}))`
+      : sql``;
+    const { rows } = await sql<Row>`
+      insert into brute_force_counters (kind, username, address, failures, last_failure_at, locked_until)
+      values (${key.kind}, ${key.username}, ${key.address}, 1, ${big(now)}, ${lockFor(1, rule, now)})
+      on conflict (kind, username, address) do update set
+        failures = ${failures},
+        last_failure_at = ${big(now)},
+        locked_until = ${lockFor(failures, rule, now)}
+      where brute_force_counters.locked_until <= ${big(now)} ${accountLocked}
+      returning kind, username, address, failures, last_failure_at, locked_until`.execute(trx);
+    if (rows.length) return toState(rows[0]);
+    const own = await trx.selectFrom('brute_force_counters').selectAll().where('kind', '=', key.kind).where('username', '=', key.username).where('address', '=', key.address).executeTakeFirst();
+    const holder = lockedBy && (await trx.selectFrom('brute_force_counters').selectAll().where('kind', '=', lockedBy.kind).where('username', '=', lockedBy.username).where('address', '=', lockedBy.address).executeTakeFirst());
+    throw new Refused(Math.max(Number(own?.locked_until ?? 0), Number(holder?.locked_until ?? 0)));
+  }
+
+  async count(key: CounterKey, rule: LockRule, now: number): Promise<CounterState> {
+    const failures = nextFailures(rule, now);
+    const { rows } = await sql<Row>`
+      insert into brute_force_counters (kind, username, address, failures, last_failure_at, locked_until)
+      values (${key.kind}, ${key.username}, ${key.address}, 1, ${big(now)}, ${lockFor(1, rule, now)})
+      on conflict (kind, username, address) do update set
+        failures = ${failures},
+        last_failure_at = ${big(now)},
+        locked_until = ${lockFor(failures, rule, now)}
+      returning kind, username, address, failures, last_failure_at, locked_until`.execute(this.db);
+    return toState(rows[0]);
+  }
+
+  async release(key: CounterKey, by = 1): Promise<void> {
+    if (by <= 0) return;
+    await this.db
+      .updateTable('brute_force_counters')
+      .set({ failures: sql`case when failures > ${big(by)} then failures - ${big(by)} else 0 end` })
+      .where('kind', '=', key.kind).where('username', '=', key.username).where('address', '=', key.address)
+      .execute();
+  }
+
+  async remove(key: CounterKey): Promise<void> {
+    await this.db.deleteFrom('brute_force_counters').where('kind', '=', key.kind).where('username', '=', key.username).where('address', '=', key.address).execute();
+  }
+
+  async get(key: CounterKey): Promise<CounterState | undefined> {
+    const row = await this.db.selectFrom('brute_force_counters').selectAll().where('kind', '=', key.kind).where('username', '=', key.username).where('address', '=', key.address).executeTakeFirst();
+    return row && toState(row);
+  }
+
+  async forUsername(username: string): Promise<CounterState[]> {
+    const rows = await this.db
+      .selectFrom('brute_force_counters')
+      .selectAll()
+      .where('username', '=', username)
+      .where('kind', 'in', ['account', 'account-address'])
+      .orderBy('kind')
+      .orderBy('address')
+      .execute();
+    return rows.map(toState);
+  }
+
+  async clearUsername(username: string): Promise<number> {
+    const result = await this.db.deleteFrom('brute_force_counters').where('username', '=', username).where('kind', 'in', ['account', 'account-address']).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  async prune(before: number): Promise<number> {
+    const result = await this.db.deleteFrom('brute_force_counters').where('last_failure_at', '<', before).where('locked_until', '<', before).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}
