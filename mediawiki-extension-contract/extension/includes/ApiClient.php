@@ -85,6 +85,58 @@ class ApiClient {
 	}
 
 	/**
+	 * POST /v1/sso/tickets/redeem: uses the ticket up (once, ever, across API instances) and
+	 * answers the website's user as it is now.
+	 *
+	 * @param string $ticket already verified locally (Sso\TicketVerifier)
+	 * @return Sso\RedeemedTicket
+	 * @throws Sso\TicketException when the API refuses the ticket (replayed, expired, disabled, ...)
+	 * @throws UnexpectedResponseException
+	 */
+	public function redeemTicket( string $ticket ): Sso\RedeemedTicket {
+		[ $status, $body ] = $this->request( 'POST', '/v1/sso/tickets/redeem', [ 'ticket' => $ticket ] );
+		if ( $status !== 200 ) {
+			$problem = json_decode( $body, true );
+			$code = is_array( $problem ) && is_string( $problem['code'] ?? null ) ? $problem['code'] : 'none';
+			if ( in_array( $code, Sso\TicketException::REDEEM_CODES, true ) ) {
+				throw new Sso\TicketException( $code, "the identity API refused the ticket (HTTP $status)" );
+			}
+			throw new UnexpectedResponseException(
+				"POST /v1/sso/tickets/redeem answered HTTP $status (problem code $code)", $status );
+		}
+		$data = self::decodeObject( $status, $body );
+		if ( !is_array( $data['user'] ?? null ) || !is_bool( $data['remember'] ?? null )
+			|| !( ( $data['returnTo'] ?? null ) === null || is_string( $data['returnTo'] ) )
+			|| !is_string( $data['audience'] ?? null )
+		) {
+			throw new UnexpectedResponseException( 'redeem answer does not match the contract', $status );
+		}
+		$user = self::parseUser( $data['user'], $status );
+		if ( $user->disabled ) {
+			throw new UnexpectedResponseException( 'redeem answered a disabled user', $status );
+		}
+		return new Sso\RedeemedTicket( $user, $data['remember'], $data['returnTo'] ?? null, $data['audience'] );
+	}
+
+	/**
+	 * GET /.well-known/jwks.json
+	 *
+	 * @return array the JWK Set
+	 * @throws UnexpectedResponseException
+	 */
+	public function fetchJwks(): array {
+		[ $status, $body ] = $this->request( 'GET', '/.well-known/jwks.json', null );
+		if ( $status !== 200 ) {
+			throw new UnexpectedResponseException( "GET /.well-known/jwks.json answered HTTP $status", $status );
+		}
+		$data = self::decodeObject( $status, $body );
+		if ( !is_array( $data['keys'] ?? null ) ) {
+			throw new UnexpectedResponseException( 'JWKS without keys', $status );
+		}
+		return $data;
+	}
+
+	/**
 	 * Map an HTTP answer of POST /v1/auth/verify to a VerifyResult.
 	 *
 	 * @param int $status

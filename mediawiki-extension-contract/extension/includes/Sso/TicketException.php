@@ -14,6 +14,13 @@ class TicketException extends Exception {
 	public const REPLAYED = 'TICKET_REPLAYED';
 	/** Signed and fresh, but for another wiki: a message of its own, so admins spot misconfiguration. */
 	public const AUDIENCE = 'TICKET_AUDIENCE';
+	public const DISABLED = 'ACCOUNT_DISABLED';
+	public const UNKNOWN_USER = 'USER_NOT_FOUND';
+	public const WRONG_CLIENT = 'TICKET_WRONG_CLIENT';
+	/** Problem codes of POST /v1/sso/tickets/redeem that refuse the ticket (rather than fail). */
+	public const REDEEM_CODES = [
+		self::INVALID, self::EXPIRED, self::REPLAYED, self::DISABLED, self::UNKNOWN_USER, self::WRONG_CLIENT,
+	];
 
 	/** @var string */
 	private $ticketCode;
