@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { Kysely, type Insertable } from 'kysely';
+import { Kysely, PostgresAdapter, sql, type Insertable } from 'kysely';
+import { v7 as timeOrderedUuid } from 'uuid';
 import type { Db } from './database';
 import { registerMigration } from './migrations';
 import type { UserRecord } from './records';
@@ -52,14 +52,20 @@ const INSERT_CHUNK = 1000;
 export class KyselyUserImportRepository extends UserImportRepository {
   private readonly db: ImportDb;
 
+  private readonly postgres: boolean;
+
   constructor(db: Db) {
     super();
     this.db = db.withTables<ImportColumns>() as unknown as ImportDb;
+    this.postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   }
 
   async upsertBatch(users: readonly ImportedUser[], now: string): Promise<UpsertOutcome[]> {
     if (users.length === 0) return [];
     return this.db.transaction().execute(async (trx) => {
+      // Waiting for the WAL flush of every batch buys nothing here: a batch lost to a server
+      // crash is written again when the import is re-run, which an interrupted import needs anyway.
+      if (this.postgres) await sql`set local synchronous_commit = off`.execute(trx);
       const stored = await trx
         .selectFrom('users')
         .select(['id', 'username', 'real_name', 'email', 'email_verified', 'groups_json', 'disabled', 'imported_hash_sha256'])
@@ -68,7 +74,7 @@ export class KyselyUserImportRepository extends UserImportRepository {
       const byName = new Map(stored.map((row) => [row.username, row]));
 
       const outcomes: UpsertOutcome[] = [];
-      const inserts: Insertable<UsersTable & { imported_hash_sha256: string | null }>[] = [];
+      const inserts: ReturnType<typeof newRow>[] = [];
       for (const user of users) {
         const row = byName.get(user.username);
         if (!row) {
@@ -85,25 +91,26 @@ export class KyselyUserImportRepository extends UserImportRepository {
         outcomes.push('updated');
       }
 
-      const inserted = new Set<string>();
+      const taken = new Set<string>();
       for (let i = 0; i < inserts.length; i += INSERT_CHUNK) {
-        const rows = await trx
-          .insertInto('users')
-          .values(inserts.slice(i, i + INSERT_CHUNK))
-          .onConflict((oc) => oc.column('username').doNothing())
-          .returning('username')
-          .execute();
-        for (const { username } of rows) inserted.add(username);
+        const chunk = inserts.slice(i, i + INSERT_CHUNK);
+        const result = await trx.insertInto('users').values(chunk).onConflict((oc) => oc.column('username').doNothing()).executeTakeFirst();
+        if (Number(result.numInsertedOrUpdatedRows) === chunk.length) continue;
+        // Rare: a name was created meanwhile (by the API). Find which rows did not go in.
+        const ids = new Set((await trx.selectFrom('users').select('id').where('id', 'in', chunk.map((row) => row.id)).execute()).map((row) => row.id));
+        for (const row of chunk) if (!ids.has(row.id)) taken.add(row.username);
       }
-      return outcomes.map((outcome, i) => (outcome === 'created' && !inserted.has(users[i].username) ? 'taken' : outcome));
+      return outcomes.map((outcome, i) => (outcome === 'created' && taken.has(users[i].username) ? 'taken' : outcome));
     });
   }
 }
 
-function newRow(user: ImportedUser, now: string): Insertable<UsersTable & { imported_hash_sha256: string | null }> {
+function newRow(user: ImportedUser, now: string): Insertable<UsersTable & { imported_hash_sha256: string | null }> & { id: string; username: string } {
   const p = user.profile;
   return {
-    id: randomUUID(),
+    // Time-ordered (UUIDv7): a million random v4 keys would scatter every batch over the whole
+    // primary-key index, which made SQLite's inserts five times slower.
+    id: timeOrderedUuid(),
     username: user.username,
     real_name: p.realName ?? '',
     email: p.email ?? null,

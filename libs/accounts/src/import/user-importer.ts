@@ -71,15 +71,32 @@ export class UserImporter {
     };
 
     let batch: { line: number; user: ImportedUser }[] = [];
+    // One batch is written while the next is read and checked: with PostgreSQL that work runs
+    // in parallel on the server. Never more than one, so memory stays at two batches.
+    let writing: Promise<void> = Promise.resolve();
+    let writeError: { error: unknown } | undefined;
+    const settleWriting = async () => {
+      await writing;
+      if (writeError) throw writeError.error;
+    };
     const flush = async () => {
+      await settleWriting();
       if (batch.length === 0) return;
-      const outcomes = await this.repository.upsertBatch(batch.map((entry) => entry.user), this.clock.now().toISOString());
-      outcomes.forEach((outcome, i) => {
-        if (outcome === 'taken') skip(batch[i].line, 'created by someone else during the import; run it again to update', batch[i].user.username);
-        else summary[outcome]++;
-      });
+      const written = batch;
       batch = [];
-      options.onProgress?.({ bytesRead: source.bytesRead(), totalBytes: source.totalBytes, rows: summary.rows });
+      writing = this.repository.upsertBatch(written.map((entry) => entry.user), this.clock.now().toISOString()).then(
+        (outcomes) => {
+          outcomes.forEach((outcome, i) => {
+            if (outcome === 'taken') skip(written[i].line, 'created by someone else during the import; run it again to update', written[i].user.username);
+            else summary[outcome]++;
+          });
+          options.onProgress?.({ bytesRead: source.bytesRead(), totalBytes: source.totalBytes, rows: summary.rows });
+        },
+        // Kept until the next flush rethrows it, so it is never an unhandled rejection.
+        (error: unknown) => {
+          writeError = { error };
+        },
+      );
     };
 
     try {
@@ -117,9 +134,13 @@ export class UserImporter {
       }
       validate();
       await flush();
+      await settleWriting();
     } finally {
+      await writing;
       seen.close();
     }
+    // Rows another writer took are reported after the lines validated meanwhile.
+    summary.skippedLines.sort((a, b) => a.line - b.line);
     summary.seconds = (Date.now() - started) / 1000;
     return summary;
   }
