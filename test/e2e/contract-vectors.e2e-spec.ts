@@ -3,7 +3,7 @@ import { contractValidator, readVectors } from './helpers/schemas';
 
 interface ProblemVector {
   name: string;
-  request: { method: 'GET' | 'POST' | 'PATCH' | 'PUT'; path: string; auth: string; json?: unknown; raw?: string; contentType?: string };
+  request: { method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'; path: string; auth: string; json?: unknown; raw?: string; contentType?: string };
   status: number;
   code: string;
 }

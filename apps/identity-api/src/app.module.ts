@@ -6,13 +6,15 @@ import { ClientsModule } from './clients/clients.module';
 import { HealthController } from './health/health.controller';
 import { UsersModule } from './users/users.module';
 import { SsoModule } from './sso/sso.module';
+import { LocksModule } from './locks/locks.module';
+import { AuditModule } from './audit/audit.module';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [AccountsModule.forRoot(config), ClientsModule, AuthModule, UsersModule, SsoModule],
+      imports: [AccountsModule.forRoot(config), ClientsModule, AuthModule, UsersModule, SsoModule, LocksModule, AuditModule.forRoot(config)],
       controllers: [HealthController],
     };
   }

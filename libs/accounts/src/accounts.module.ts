@@ -4,6 +4,7 @@ import { Argon2PasswordHasher, MultiFormatPasswordHasher, PasswordHasher } from 
 import { BruteForceRepository, StorageModule } from '@authbridge/storage';
 import { AuditLog } from './audit/audit-log';
 import { BruteForceGuard } from './brute-force/brute-force-guard';
+import { AccountLocks } from './brute-force/account-locks';
 import { AccountsService } from './accounts.service';
 import { ClientCredentials } from './client-credentials';
 import { Clock, SystemClock } from './clock';
@@ -28,6 +29,7 @@ export class AccountsModule {
           inject: [BruteForceRepository, Clock],
         },
         AuditLog,
+        AccountLocks,
         AccountsService,
         ClientCredentials,
         CredentialVerifier,
@@ -36,7 +38,7 @@ export class AccountsModule {
         SsoWikis,
         SsoTickets,
       ],
-      exports: [AccountsService, ClientCredentials, CredentialVerifier, PasswordHasher, Clock, BruteForceGuard, AuditLog, SSO_SETTINGS, SsoKeys, SsoWikis, SsoTickets],
+      exports: [AccountsService, ClientCredentials, CredentialVerifier, PasswordHasher, Clock, BruteForceGuard, AuditLog, AccountLocks, SSO_SETTINGS, SsoKeys, SsoWikis, SsoTickets],
     };
   }
 }

@@ -3,6 +3,7 @@ import type { VerifyContext, VerifyFailCode, VerifyResponse } from '@authbridge/
 import { PasswordHasher } from '@authbridge/passwords';
 import { UserRepository } from '@authbridge/storage';
 import { AuditLog } from './audit/audit-log';
+import { counterName } from './brute-force/account-locks';
 import { BruteForceGuard, type FailureResult } from './brute-force/brute-force-guard';
 import { endUserAddress, type Caller, type EndUserAddress } from './brute-force/end-user-address';
 import { Clock } from './clock';
@@ -11,9 +12,6 @@ import { toUserJson } from './user-json';
 
 /** The CLI and tests call without a client or a socket. */
 export const LOCAL_CALLER: Caller = { clientId: null, forwardsEndUserAddress: false, socketAddress: '127.0.0.1' };
-
-/** Counters of names that cannot exist are keyed by the input, cut to the longest name. */
-const MAX_SUBJECT_LENGTH = 255;
 
 /** Answers "is this the user's password?" with the contract's PASS/FAIL outcomes. */
 @Injectable()
@@ -28,7 +26,7 @@ export class CredentialVerifier {
 
   async verify(rawUsername: string, password: string, context: VerifyContext = {}, caller: Caller = LOCAL_CALLER): Promise<VerifyResponse> {
     const canonical = canonicalizeUsername(rawUsername);
-    const username = canonical.ok ? canonical.name : rawUsername.trim().slice(0, MAX_SUBJECT_LENGTH);
+    const username = canonical.ok ? canonical.name : counterName(rawUsername);
     const address = endUserAddress(caller, context.ip);
     const outcome = { username, address, caller, context };
 

@@ -6,6 +6,7 @@ export * from './client-credentials';
 export * from './credential-verifier';
 export * from './brute-force/brute-force-guard';
 export * from './brute-force/end-user-address';
+export * from './brute-force/account-locks';
 export * from './audit/audit-log';
 export * from './accounts.module';
 export * from './sso';

@@ -6,9 +6,11 @@ import request from 'supertest';
 import { AccountsService, ClientCredentials } from '@authbridge/accounts';
 import { loadConfig, type AppConfig } from '@authbridge/config';
 import type { Scope } from '@authbridge/contract';
+import { isPostgresUrl } from '@authbridge/storage';
 import { AppModule } from '../../../apps/identity-api/src/app.module';
 import { configureApp } from '../../../apps/identity-api/src/app.setup';
 import { PinoLoggerService, REDACTED_PATHS } from '../../../apps/identity-api/src/logging/pino-logger';
+import { createScratchDatabase } from './scratch-database';
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -21,9 +23,14 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Boots the real application (real HTTP stack, real store) on a SQLite database of its own. */
+/**
+ * Boots the real application (real HTTP stack, real store) on a database of its own: in-memory
+ * SQLite, or a fresh PostgreSQL database when TEST_DATABASE_URL is a postgres:// URL.
+ */
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const config: AppConfig = loadConfig({ DATABASE_URL: process.env.TEST_DATABASE_URL ?? 'sqlite::memory:', LOG_LEVEL: 'info', ...env });
+  const base = process.env.TEST_DATABASE_URL ?? 'sqlite::memory:';
+  const scratch = isPostgresUrl(base) && env.DATABASE_URL === undefined ? await createScratchDatabase(base) : undefined;
+  const config: AppConfig = loadConfig({ DATABASE_URL: scratch?.url ?? base, LOG_LEVEL: 'info', ...env });
   const logs: string[] = [];
   const sink = new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } });
   const logger = pino({ level: 'info', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, sink);
@@ -34,8 +41,8 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   const clients = app.get(ClientCredentials);
   const suffix = Math.random().toString(36).slice(2, 8);
   const secrets = {} as Record<'all' | Scope, string>;
-  secrets.all = (await clients.create(`all-${suffix}`, ['auth:verify', 'users:read', 'users:write'])).secret;
-  for (const scope of ['auth:verify', 'users:read', 'users:write', 'sso:issue', 'sso:redeem'] as Scope[]) {
+  secrets.all = (await clients.create(`all-${suffix}`, ['auth:verify', 'users:read', 'users:write', 'audit:read'])).secret;
+  for (const scope of ['auth:verify', 'users:read', 'users:write', 'sso:issue', 'sso:redeem', 'audit:read'] as Scope[]) {
     secrets[scope] = (await clients.create(`${scope.replace(':', '-')}-${suffix}`, [scope])).secret;
   }
   return {
@@ -44,7 +51,10 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     accounts: app.get(AccountsService),
     secrets,
     logs,
-    close: () => app.close(),
+    close: async () => {
+      await app.close();
+      await scratch?.drop();
+    },
   };
 }
 

@@ -4,6 +4,7 @@ import type { Request } from 'express';
 import { Strategy } from 'passport-local';
 import { CredentialVerifier } from '@authbridge/accounts';
 import type { VerifyResponse } from '@authbridge/contract';
+import { callerOf } from '../clients/caller';
 import type { VerifyRequestDto } from './dto/verify-request.dto';
 
 export const LOCAL_VERIFY = 'local-verify';
@@ -20,6 +21,6 @@ export class LocalVerifyStrategy extends PassportStrategy(Strategy, LOCAL_VERIFY
 
   validate(request: Request, username: string, password: string): Promise<VerifyResponse> {
     const body = request.body as VerifyRequestDto;
-    return this.verifier.verify(username, password, body.context);
+    return this.verifier.verify(username, password, body.context, callerOf(request));
   }
 }

@@ -1,7 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AccountsService } from '@authbridge/accounts';
 import type { UserJson, UserPage } from '@authbridge/contract';
+import type { Request } from 'express';
+import { actorOf } from '../clients/caller';
 import { RequireScopes } from '../clients/scopes.decorator';
 import { CreateUserDto, ListUsersQueryDto, SetPasswordDto, UpdateUserDto } from './dto/user-requests.dto';
 import { UserDto, UserPageDto } from './dto/user.dto';
@@ -32,16 +34,16 @@ export class UsersController {
   @RequireScopes('users:write')
   @ApiOperation({ operationId: 'createUser', summary: 'Create a user' })
   @ApiCreatedResponse({ type: UserDto })
-  create(@Body() body: CreateUserDto): Promise<UserJson> {
-    return this.accounts.create(body);
+  create(@Body() body: CreateUserDto, @Req() request: Request): Promise<UserJson> {
+    return this.accounts.create(body, actorOf(request));
   }
 
   @Patch(':username')
   @RequireScopes('users:write')
   @ApiOperation({ operationId: 'updateUser', summary: 'Change profile, groups, or disable/enable a user' })
   @ApiOkResponse({ type: UserDto })
-  update(@Param('username') username: string, @Body() body: UpdateUserDto): Promise<UserJson> {
-    return this.accounts.update(username, body);
+  update(@Param('username') username: string, @Body() body: UpdateUserDto, @Req() request: Request): Promise<UserJson> {
+    return this.accounts.update(username, body, actorOf(request));
   }
 
   @Put(':username/password')
@@ -49,7 +51,7 @@ export class UsersController {
   @RequireScopes('users:write')
   @ApiOperation({ operationId: 'setUserPassword', summary: "Set a user's password (optionally checking the current one)" })
   @ApiNoContentResponse()
-  async setPassword(@Param('username') username: string, @Body() body: SetPasswordDto): Promise<void> {
-    await this.accounts.setPassword(username, body.password, body.currentPassword);
+  async setPassword(@Param('username') username: string, @Body() body: SetPasswordDto, @Req() request: Request): Promise<void> {
+    await this.accounts.setPassword(username, body.password, body.currentPassword, actorOf(request));
   }
 }

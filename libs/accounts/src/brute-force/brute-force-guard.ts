@@ -90,6 +90,11 @@ export class BruteForceGuard {
     return (await this.counters.clearUsername(username)) > 0;
   }
 
+  /** Deletes counters that have had no failure for windowSeconds and hold no lock. */
+  prune(): Promise<number> {
+    return this.counters.prune(this.clock.now().getTime() - this.settings.windowSeconds * 1000);
+  }
+
   private failureResult(states: CounterState[], now: number): FailureResult {
     const newLocks: NewLock[] = [];
     let retryAfterSeconds = 0;
