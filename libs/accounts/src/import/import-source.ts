@@ -82,6 +82,7 @@ async function* csvRecords(stream: ReadStream): AsyncIterable<SourceRecord> {
       yield { line, fields };
     }
   } catch (error) {
+    if (error instanceof DomainError) throw error;
     const e = error as CsvError;
     throw new DomainError('VALIDATION_FAILED', `The CSV file cannot be read past line ${Number(e.lines ?? 0)} (${e.code ?? 'read error'}).`);
   }
