@@ -6,6 +6,8 @@ import { DomainError } from '@authbridge/contract';
 import { formatUser, printJson, readPasswordFromStdin } from './output';
 import { registerSsoCommands } from './commands/sso';
 import { registerUserImportCommand } from './commands/users-import';
+import { registerLockCommands } from './commands/locks';
+import { registerAuditCommands } from './commands/audit';
 
 async function passwordFrom(options: { password?: string; passwordStdin?: boolean }): Promise<string | undefined> {
   if (options.passwordStdin) return readPasswordFromStdin();
@@ -24,10 +26,11 @@ const clients = program.command('clients').description('client credentials for t
 clients
   .command('create')
   .requiredOption('--name <name>', 'a name for the caller, e.g. wiki')
-  .requiredOption('--scopes <list>', 'comma-separated: auth:verify,users:read,users:write,sso:issue,sso:redeem', list)
+  .requiredOption('--scopes <list>', 'comma-separated: auth:verify,users:read,users:write,sso:issue,sso:redeem,audit:read', list)
+  .option('--forwards-end-user-address', "the client (the wiki) tells the end user's address in context.ip; per-address limits then apply to it")
   .option('--json', 'print JSON for scripts')
-  .action(async (o: { name: string; scopes: string[]; json?: boolean }) => {
-    const created = await (await services()).clients.create(o.name, o.scopes);
+  .action(async (o: { name: string; scopes: string[]; forwardsEndUserAddress?: boolean; json?: boolean }) => {
+    const created = await (await services()).clients.create(o.name, o.scopes, { forwardsEndUserAddress: o.forwardsEndUserAddress });
     if (o.json) return printJson(created);
     process.stdout.write(
       `Created client "${created.name}" (id ${created.id}) with scopes ${created.scopes.join(', ')}.\n` +
@@ -116,6 +119,8 @@ users
 // Further command groups register themselves here, each from its own file under commands/.
 registerSsoCommands(program);
 registerUserImportCommand(program);
+registerLockCommands(program);
+registerAuditCommands(program);
 
 async function main(): Promise<number> {
   try {
