@@ -25,7 +25,7 @@ interface Wiki {
 interface IdentityApi {
   url: string; port: number;
   start(): Promise<void>; stop(): Promise<void>; dispose(): Promise<void>; output(): string;
-  createClient(name: string, scopes: string[]): Promise<{ id: string; secret: string }>;
+  createClient(name: string, scopes: string[], options?: { forwardsEndUserAddress?: boolean }): Promise<{ id: string; secret: string }>;
   createUser(user: Record<string, unknown>): Promise<{ id: string; username: string }>;
   disableUser(name: string): Promise<string>;
   request(method: string, route: string, options: { secret?: string; body?: unknown }): Promise<{ status: number; body: unknown }>;
@@ -59,7 +59,7 @@ describe('AuthBridge on a real MediaWiki', () => {
 
   beforeAll(async () => {
     api = await harness.startIdentityApi({ env: { THROTTLE_MAX_FAILURES: '3', THROTTLE_LOCK_SECONDS: '120' } });
-    wikiSecret = (await api.createClient('wiki', ['auth:verify', 'users:read'])).secret;
+    wikiSecret = (await api.createClient('wiki', ['auth:verify', 'users:read'], { forwardsEndUserAddress: true })).secret;
     adminSecret = (await api.createClient('admin-script', ['users:read', 'users:write'])).secret;
     for (const user of [JANE, GUESSER, DISABLED, THROTTLED, OUTAGE, WEBSITE_ADMIN]) await api.createUser(user);
     await api.disableUser(DISABLED.username);

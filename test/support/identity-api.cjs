@@ -96,9 +96,15 @@ class IdentityApi {
     });
   }
 
-  /** `clients create`; returns {id, secret, ...}. */
-  createClient(name, scopes) {
-    return this.cli(['clients', 'create', '--name', name, '--scopes', scopes.join(','), '--json']);
+  /**
+   * `clients create`; returns {id, secret, ...}. The wiki's client forwards the end user's
+   * address (`forwardsEndUserAddress`), so the API's per-address limits apply to people, not
+   * to the wiki server.
+   */
+  createClient(name, scopes, { forwardsEndUserAddress = false } = {}) {
+    const args = ['clients', 'create', '--name', name, '--scopes', scopes.join(','), '--json'];
+    if (forwardsEndUserAddress) args.push('--forwards-end-user-address');
+    return this.cli(args);
   }
 
   /** `users create` with the password on stdin; returns the user object. */

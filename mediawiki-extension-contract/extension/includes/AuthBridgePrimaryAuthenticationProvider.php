@@ -13,6 +13,7 @@ use MediaWiki\Auth\PasswordAuthenticationRequest;
 use MediaWiki\Auth\TemporaryPasswordAuthenticationRequest;
 use MediaWiki\Config\ServiceOptions;
 use MediaWiki\Http\HttpRequestFactory;
+use MediaWiki\Http\Telemetry;
 use MediaWiki\Logger\LoggerFactory;
 use MediaWiki\User\UserGroupManager;
 use MediaWiki\User\UserNameUtils;
@@ -260,7 +261,10 @@ class AuthBridgePrimaryAuthenticationProvider extends AbstractPasswordPrimaryAut
 		return [
 			'ip' => (string)$request->getIP(),
 			'userAgent' => (string)$request->getHeader( 'User-Agent' ),
-			'requestId' => WebRequest::getRequestId(),
+			// Telemetry replaces WebRequest::getRequestId() from MediaWiki 1.41
+			'requestId' => class_exists( Telemetry::class )
+				? Telemetry::getInstance()->getRequestId()
+				: WebRequest::getRequestId(),
 		];
 	}
 
@@ -301,7 +305,9 @@ class AuthBridgePrimaryAuthenticationProvider extends AbstractPasswordPrimaryAut
 		}
 		$name = $req->username === null ? false
 			: $this->userNameUtils->getCanonical( $req->username, UserNameUtils::RIGOR_USABLE );
-		if ( $name === false || $this->isLocalOnly( $name ) || !User::newFromName( $name )->isRegistered() ) {
+		// Only accounts AuthBridge logged in (linked to a website user): a new local account
+		// still needs its first password (createAndPromote.php, Special:CreateAccount).
+		if ( $name === false || $this->isLocalOnly( $name ) || $this->linkedId( $name ) === null ) {
 			return StatusValue::newGood( 'ignored' );
 		}
 		$url = (string)$this->options->get( 'AuthBridgePasswordChangeUrl' );

@@ -175,10 +175,16 @@ class AuthBridgePrimaryAuthenticationProviderTest extends TestCase {
 	}
 
 	public function testPasswordChangeOfWebsiteAccountIsRefusedWithTheUrl() {
-		self::newExternalAccount( 'Change my password' );
+		$user = self::newExternalAccount( 'Change my password' );
 		$provider = $this->newProvider( new FakeApi() );
 		$req = self::loginRequest( 'Change my password', 'new-password-123' );
 		$req->retype = $req->password;
+		$this->assertSame( 'ignored', $provider->providerAllowsAuthenticationDataChange( $req )->getValue(),
+			'a new local account without a link gets its first password (createAndPromote.php)' );
+
+		$uom = MediaWikiServices::getInstance()->getUserOptionsManager();
+		$uom->setOption( $user, ProfileSync::LINK_OPTION, 'website-id' );
+		$uom->saveOptions( $user );
 		$status = $provider->providerAllowsAuthenticationDataChange( $req );
 		$this->assertFalse( $status->isOK() );
 		$this->assertTrue( $status->hasMessage( 'authbridge-error-passwordchange' ) );
