@@ -18,6 +18,8 @@ module.exports = {
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts'] },
     { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
+    // Two built API processes on one PostgreSQL database (TEST_DATABASE_URL); needs PostgreSQL.
+    { ...base, displayName: 'multi-instance', testMatch: ['<rootDir>/test/multi-instance/**/*.multi-spec.ts'], testTimeout: 120000 },
     { ...base, displayName: 'fullstack', testMatch: ['<rootDir>/test/fullstack/**/*.fullstack-spec.ts'], testTimeout: 120000 },
   ],
 };

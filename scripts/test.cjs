@@ -49,7 +49,12 @@ if (!run('system packages and services', ['bash', join(root, 'scripts/system-dep
 if (!run('typecheck', [process.execPath, join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit'])) failures.push('typecheck: failed');
 if (!run('build', [process.execPath, join(root, 'scripts/ensure-built.cjs')])) failures.push('build: failed');
 jestSuite('unit', ['--selectProjects', 'unit']);
-jestSuite('e2e (SQLite)', ['--selectProjects', 'e2e']);
+jestSuite('e2e (SQLite)', ['--selectProjects', 'e2e'], { TEST_DATABASE_URL: 'sqlite::memory:' });
+// The same suites on PostgreSQL, then two API processes sharing one database. Both fail, never
+// skip, when PostgreSQL does not answer.
+const postgres = process.env.TEST_POSTGRES_URL || 'postgres://root@127.0.0.1:5432/test';
+jestSuite('e2e (PostgreSQL)', ['--selectProjects', 'e2e'], { TEST_DATABASE_URL: postgres });
+jestSuite('two API instances (PostgreSQL)', ['--selectProjects', 'multi-instance', '--runInBand'], { TEST_DATABASE_URL: postgres });
 phpunitSuite('phpunit (extension)');
 jestSuite('full stack (MediaWiki + Chromium)', ['--selectProjects', 'fullstack', '--runInBand']);
 
