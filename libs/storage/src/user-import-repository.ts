@@ -66,15 +66,17 @@ export class KyselyUserImportRepository extends UserImportRepository {
       // Waiting for the WAL flush of every batch buys nothing here: a batch lost to a server
       // crash is written again when the import is re-run, which an interrupted import needs anyway.
       if (this.postgres) await sql`set local synchronous_commit = off`.execute(trx);
+      const names = users.map((u) => u.username);
       const stored = await trx
         .selectFrom('users')
         .select(['id', 'username', 'real_name', 'email', 'email_verified', 'groups_json', 'disabled', 'imported_hash_sha256'])
-        .where('username', 'in', users.map((u) => u.username))
+        // One array parameter instead of a thousand on PostgreSQL.
+        .where(this.postgres ? sql<boolean>`username = any(${names}::text[])` : sql<boolean>`username in (${sql.join(names)})`)
         .execute();
       const byName = new Map(stored.map((row) => [row.username, row]));
 
       const outcomes: UpsertOutcome[] = [];
-      const inserts: ReturnType<typeof newRow>[] = [];
+      const inserts: NewRow[] = [];
       for (const user of users) {
         const row = byName.get(user.username);
         if (!row) {
@@ -94,8 +96,7 @@ export class KyselyUserImportRepository extends UserImportRepository {
       const taken = new Set<string>();
       for (let i = 0; i < inserts.length; i += INSERT_CHUNK) {
         const chunk = inserts.slice(i, i + INSERT_CHUNK);
-        const result = await trx.insertInto('users').values(chunk).onConflict((oc) => oc.column('username').doNothing()).executeTakeFirst();
-        if (Number(result.numInsertedOrUpdatedRows) === chunk.length) continue;
+        if ((await this.insertChunk(trx, chunk)) === chunk.length) continue;
         // Rare: a name was created meanwhile (by the API). Find which rows did not go in.
         const ids = new Set((await trx.selectFrom('users').select('id').where('id', 'in', chunk.map((row) => row.id)).execute()).map((row) => row.id));
         for (const row of chunk) if (!ids.has(row.id)) taken.add(row.username);
@@ -103,7 +104,28 @@ export class KyselyUserImportRepository extends UserImportRepository {
       return outcomes.map((outcome, i) => (outcome === 'created' && taken.has(users[i].username) ? 'taken' : outcome));
     });
   }
+
+  /** Inserts new rows, skipping names that exist; returns how many went in. */
+  private async insertChunk(trx: ImportDb, rows: NewRow[]): Promise<number> {
+    if (!this.postgres) {
+      const result = await trx.insertInto('users').values(rows).onConflict((oc) => oc.column('username').doNothing()).executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows);
+    }
+    // One array per column (11 parameters) instead of 11 per row: a third of the time of a
+    // multi-row VALUES for PostgreSQL to parse and for the client to build.
+    const column = <K extends keyof NewRow>(key: K) => rows.map((row) => row[key]);
+    const result = await sql`
+      insert into users (id, username, real_name, email, email_verified, groups_json, disabled, password_hash, imported_hash_sha256, created_at, updated_at)
+      select * from unnest(
+        ${column('id')}::text[], ${column('username')}::text[], ${column('real_name')}::text[], ${column('email')}::text[],
+        ${column('email_verified')}::int[], ${column('groups_json')}::text[], ${column('disabled')}::int[], ${column('password_hash')}::text[],
+        ${column('imported_hash_sha256')}::text[], ${column('created_at')}::text[], ${column('updated_at')}::text[])
+      on conflict (username) do nothing`.execute(trx);
+    return Number(result.numAffectedRows);
+  }
 }
+
+type NewRow = ReturnType<typeof newRow>;
 
 function newRow(user: ImportedUser, now: string): Insertable<UsersTable & { imported_hash_sha256: string | null }> & { id: string; username: string } {
   const p = user.profile;

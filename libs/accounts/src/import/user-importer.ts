@@ -9,6 +9,8 @@ import { SeenNames } from './seen-names';
 export const DEFAULT_IMPORT_BATCH = 1000;
 /** Skipped lines listed one by one in the summary; the rest are only counted. */
 export const MAX_LISTED_SKIPS = 1000;
+/** Batches being written at once (each its own transaction; SQLite runs them one by one). */
+const WRITES_IN_FLIGHT = 3;
 
 export interface SkippedLine {
   line: number;
@@ -71,20 +73,21 @@ export class UserImporter {
     };
 
     let batch: { line: number; user: ImportedUser }[] = [];
-    // One batch is written while the next is read and checked: with PostgreSQL that work runs
-    // in parallel on the server. Never more than one, so memory stays at two batches.
-    let writing: Promise<void> = Promise.resolve();
+    // A few batches are written while the next ones are read and checked: with PostgreSQL that
+    // work runs in parallel on the server. Names are unique across the file, so the batches'
+    // transactions never touch the same row. Bounded, so memory stays at a few batches.
+    const writing: Promise<void>[] = [];
     let writeError: { error: unknown } | undefined;
-    const settleWriting = async () => {
-      await writing;
+    const settle = async (keep: number) => {
+      while (writing.length > keep) await writing.shift();
       if (writeError) throw writeError.error;
     };
     const flush = async () => {
-      await settleWriting();
+      await settle(WRITES_IN_FLIGHT - 1);
       if (batch.length === 0) return;
       const written = batch;
       batch = [];
-      writing = this.repository.upsertBatch(written.map((entry) => entry.user), this.clock.now().toISOString()).then(
+      const write = this.repository.upsertBatch(written.map((entry) => entry.user), this.clock.now().toISOString()).then(
         (outcomes) => {
           outcomes.forEach((outcome, i) => {
             if (outcome === 'taken') skip(written[i].line, 'created by someone else during the import; run it again to update', written[i].user.username);
@@ -94,9 +97,10 @@ export class UserImporter {
         },
         // Kept until the next flush rethrows it, so it is never an unhandled rejection.
         (error: unknown) => {
-          writeError = { error };
+          writeError ??= { error };
         },
       );
+      writing.push(write);
     };
 
     try {
@@ -134,9 +138,9 @@ export class UserImporter {
       }
       validate();
       await flush();
-      await settleWriting();
+      await settle(0);
     } finally {
-      await writing;
+      await Promise.all(writing);
       seen.close();
     }
     // Rows another writer took are reported after the lines validated meanwhile.
