@@ -33,7 +33,7 @@ function seedUsers(file, count) {
 
 async function run({ seconds = 8 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'authbridge-bench-'));
-  const env = { DATABASE_URL: `sqlite:${join(dir, 'bench.sqlite')}`, THROTTLE_MAX_FAILURES: '100000' };
+  const env = { DATABASE_URL: `sqlite:${join(dir, 'bench.sqlite')}`, THROTTLE_MAX_FAILURES: '100000', THROTTLE_ACCOUNT_MAX_FAILURES: '100000' };
   const results = {};
   try {
     const client = cli(env, ['clients', 'create', '--name', 'bench', '--scopes', 'auth:verify,users:read']);
