@@ -114,6 +114,27 @@ describe('brute-force protection over HTTP', () => {
     });
   });
 
+  describe('PUT /v1/users/{username}/password with currentPassword', () => {
+    it('counts a wrong currentPassword as a guess and answers 429 THROTTLED with Retry-After', async () => {
+      const { t } = await appWithWiki({ THROTTLE_MAX_FAILURES: '3' });
+      try {
+        const change = (currentPassword: string) =>
+          t.http.put('/v1/users/Victim/password').set(bearer(t.secrets['users:write'])).send({ password: 'a new long passphrase', currentPassword });
+        expect((await change('wrong one').expect(403)).body.code).toBe('WRONG_PASSWORD');
+        expect((await change('wrong two').expect(403)).body.code).toBe('WRONG_PASSWORD');
+        const third = await change('wrong three').expect(429);
+        expect(third.body).toMatchObject({ code: 'THROTTLED', status: 429, retryAfterSeconds: 60 });
+        expect(third.headers['retry-after']).toBe('60');
+        expect(validate('problem', third.body)).toEqual([]);
+        expect((await change(PASSWORD).expect(429)).body.code).toBe('THROTTLED');
+        await t.http.delete('/v1/users/Victim/lock').set(bearer(t.secrets['users:write'])).expect(204);
+        await change(PASSWORD).expect(204);
+      } finally {
+        await t.close();
+      }
+    });
+  });
+
   describe("the end user's address", () => {
     let app: Awaited<ReturnType<typeof appWithWiki>>;
     beforeAll(async () => {

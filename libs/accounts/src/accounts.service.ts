@@ -4,6 +4,8 @@ import { DomainError, type CreateUserRequest, type UpdateUserRequest, type UserJ
 import { PasswordHasher, passwordPolicyViolation } from '@authbridge/passwords';
 import { UserRepository, type UserRecord } from '@authbridge/storage';
 import { AuditLog, CLI_ACTOR, type Actor } from './audit/audit-log';
+import { BruteForceGuard } from './brute-force/brute-force-guard';
+import { endUserAddress } from './brute-force/end-user-address';
 import { Clock } from './clock';
 import { canonicalizeUsername, usernamePrefix } from './username';
 import { normalizeGroups, toUserJson } from './user-json';
@@ -26,6 +28,7 @@ export class AccountsService {
     private readonly hasher: PasswordHasher,
     private readonly clock: Clock,
     private readonly audit: AuditLog,
+    private readonly guard: BruteForceGuard,
   ) {}
 
   async get(username: string): Promise<UserJson> {
@@ -78,16 +81,31 @@ export class AccountsService {
   async setPassword(username: string, password: string, currentPassword?: string, actor: Actor = CLI_ACTOR): Promise<void> {
     const user = await this.requireUser(requireCanonicalName(username));
     const checkedCurrent = currentPassword !== undefined;
-    if (currentPassword !== undefined) {
-      const check = user.passwordHash ? await this.hasher.verify(user.passwordHash, currentPassword) : { ok: false };
-      if (!check.ok) {
-        await this.recordChange('user.password', user.username, actor, { checkedCurrent }, 'WRONG_PASSWORD', true);
-        throw new DomainError('WRONG_PASSWORD', 'The current password is not right.');
-      }
-    }
+    if (currentPassword !== undefined) await this.checkCurrentPassword(user, currentPassword, actor);
     const passwordHash = await this.hashNewPassword(password, user.username);
     await this.users.update(user.username, { passwordHash }, this.clock.now().toISOString());
     await this.recordChange('user.password', user.username, actor, { checkedCurrent }, 'OK', checkedCurrent);
+  }
+
+  /**
+   * A wrong `currentPassword` is a guess like any other: the same counters as a verify, keyed by
+   * the caller's address (this request has no end-user context).
+   */
+  private async checkCurrentPassword(user: UserRecord, currentPassword: string, actor: Actor): Promise<void> {
+    const address = endUserAddress({ clientId: actor.clientId, forwardsEndUserAddress: false, socketAddress: actor.address ?? '127.0.0.1' });
+    const decision = await this.guard.begin(user.username, address);
+    if (!decision.allowed) {
+      await this.recordChange('user.password', user.username, actor, { checkedCurrent: true, retryAfterSeconds: decision.retryAfterSeconds }, 'THROTTLED', false);
+      throw new DomainError('THROTTLED', `Too many wrong passwords; try again in ${decision.retryAfterSeconds} s.`, undefined, decision.retryAfterSeconds);
+    }
+    const check = user.passwordHash ? await this.hasher.verify(user.passwordHash, currentPassword) : { ok: false };
+    if (check.ok) return decision.attempt.succeeded();
+    const failure = await decision.attempt.failed();
+    await this.recordChange('user.password', user.username, actor, { checkedCurrent: true }, 'WRONG_PASSWORD', true);
+    if (failure.retryAfterSeconds > 0) {
+      throw new DomainError('THROTTLED', `Too many wrong passwords; try again in ${failure.retryAfterSeconds} s.`, undefined, failure.retryAfterSeconds);
+    }
+    throw new DomainError('WRONG_PASSWORD', 'The current password is not right.');
   }
 
   private recordChange(event: 'user.create' | 'user.update' | 'user.password', username: string, actor: Actor, detail: Record<string, unknown>, outcome = 'OK', passwordChecked = false): Promise<void> {

@@ -7,6 +7,8 @@ export class DomainError extends Error {
     readonly code: ProblemCode,
     readonly detail?: string,
     readonly errors?: ProblemField[],
+    /** With THROTTLED: whole seconds until another attempt can succeed. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(detail ?? code);
     this.name = 'DomainError';

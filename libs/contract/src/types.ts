@@ -87,4 +87,6 @@ export interface Problem {
   instance?: string;
   requestId?: string;
   errors?: ProblemField[];
+  /** With THROTTLED (429): whole seconds until another attempt can succeed; also in Retry-After. */
+  retryAfterSeconds?: number;
 }

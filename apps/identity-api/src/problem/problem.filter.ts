@@ -40,7 +40,7 @@ export class ProblemFilter implements ExceptionFilter {
 
     let problem;
     if (error instanceof DomainError) {
-      problem = problemFor(error.code, { detail: error.detail, errors: error.errors, requestId });
+      problem = problemFor(error.code, { detail: error.detail, errors: error.errors, requestId, retryAfterSeconds: error.retryAfterSeconds });
     } else if (bodyParserCode(error)) {
       problem = problemFor(bodyParserCode(error)!, { requestId });
     } else if ((error as { cause?: unknown })?.cause instanceof URIError) {
@@ -52,6 +52,7 @@ export class ProblemFilter implements ExceptionFilter {
       problem = problemFor('INTERNAL', { detail: 'Quote the requestId when reporting this.', requestId });
     }
     if (problem.status === 401) response.setHeader('WWW-Authenticate', 'Bearer realm="authbridge"');
+    if (problem.retryAfterSeconds !== undefined) response.setHeader('Retry-After', String(problem.retryAfterSeconds));
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
 }

@@ -21,12 +21,13 @@ const TITLES: Record<ProblemCode, string> = {
   TICKET_REPLAYED: 'The single sign-on ticket was already used',
   TICKET_WRONG_CLIENT: 'The ticket was issued for a wiki this client does not serve',
   PAYLOAD_TOO_LARGE: 'The request body is too large',
+  THROTTLED: 'Too many wrong passwords; try again later',
   UNSUPPORTED_MEDIA_TYPE: 'The request body must be application/json',
   INTERNAL: 'Internal error',
   NOT_READY: 'The service is not ready',
 };
 
-export function problemFor(code: ProblemCode, extra: { detail?: string; errors?: ProblemField[]; instance?: string; requestId?: string } = {}): Problem {
+export function problemFor(code: ProblemCode, extra: { detail?: string; errors?: ProblemField[]; instance?: string; requestId?: string; retryAfterSeconds?: number } = {}): Problem {
   const problem: Problem = {
     type: PROBLEM_TYPE_PREFIX + code.toLowerCase().replace(/_/g, '-'),
     title: TITLES[code],
@@ -37,5 +38,6 @@ export function problemFor(code: ProblemCode, extra: { detail?: string; errors?:
   if (extra.errors?.length) problem.errors = extra.errors;
   if (extra.instance) problem.instance = extra.instance;
   if (extra.requestId) problem.requestId = extra.requestId;
+  if (extra.retryAfterSeconds !== undefined) problem.retryAfterSeconds = extra.retryAfterSeconds;
   return problem;
 }
