@@ -1,0 +1,216 @@
+<?php
+
+namespace MediaWiki\Extension\AuthBridge\Tests;
+
+use HashBagOStuff;
+use HashConfig;
+use MediaWiki\Auth\AuthenticationResponse;
+use MediaWiki\Auth\AuthManager;
+use MediaWiki\Auth\PasswordAuthenticationRequest;
+use MediaWiki\Extension\AuthBridge\ApiClient;
+use MediaWiki\Extension\AuthBridge\RemoteUser;
+use MediaWiki\Extension\AuthBridge\Special\SpecialAuthBridgeLogin;
+use MediaWiki\Extension\AuthBridge\Sso\AutoLogin;
+use MediaWiki\Extension\AuthBridge\Sso\JwksStore;
+use MediaWiki\Extension\AuthBridge\Sso\SsoAuthenticationRequest;
+use MediaWiki\Extension\AuthBridge\Sso\SsoPrimaryAuthenticationProvider;
+use MediaWiki\Extension\AuthBridge\Sso\TicketException;
+use MediaWiki\Extension\AuthBridge\Sso\TicketLogin;
+use MediaWiki\Extension\AuthBridge\Sso\UsedTickets;
+use MediaWiki\Extension\AuthBridge\UnexpectedResponseException;
+use MediaWiki\MediaWikiServices;
+use PHPUnit\Framework\TestCase;
+use Psr\Log\NullLogger;
+use WANObjectCache;
+
+/**
+ * The wiki side of single sign-on, against real MediaWiki services: where a person may be sent
+ * back to, what the SSO provider passes, how redeem answers map, who is never bounced.
+ *
+ * @covers \MediaWiki\Extension\AuthBridge\Special\SpecialAuthBridgeLogin
+ * @covers \MediaWiki\Extension\AuthBridge\Sso\SsoPrimaryAuthenticationProvider
+ * @covers \MediaWiki\Extension\AuthBridge\Sso\SsoAuthenticationRequest
+ * @covers \MediaWiki\Extension\AuthBridge\Sso\TicketLogin
+ * @covers \MediaWiki\Extension\AuthBridge\Sso\JwksStore
+ * @covers \MediaWiki\Extension\AuthBridge\Sso\AutoLogin
+ * @covers \MediaWiki\Extension\AuthBridge\ApiClient
+ */
+class SsoWikiSideTest extends TestCase {
+	private const SECRET = 'abk_wikiclient_s3cr3t-never-logged';
+
+	public static function provideReturnTo(): iterable {
+		yield 'a page' => [ 'Help:Contents', 'Help:Contents' ];
+		yield 'underscores' => [ 'Main_Page', 'Main Page' ];
+		yield 'nothing: the main page' => [ '', 'Main Page' ];
+		yield 'a special page' => [ 'Special:RecentChanges', 'Special:RecentChanges' ];
+		yield 'logout is never a destination' => [ 'Special:UserLogout', 'Main Page' ];
+		yield 'an absolute URL' => [ 'http://evil.example/', null ];
+		yield 'an https URL with a path' => [ 'https://evil.example/wiki/Main_Page', null ];
+		yield 'protocol-relative' => [ '//evil.example/x', null ];
+		yield 'backslashes' => [ '\\\\evil.example', null ];
+		yield 'javascript' => [ 'javascript://%0aalert(1)', null ];
+		yield 'an interwiki link' => [ 'wikipedia:Foo', null ];
+		yield 'an invalid title' => [ 'A[b]c', null ];
+		yield 'a newline' => [ "Main Page\nLocation: x", null ];
+	}
+
+	/**
+	 * @dataProvider provideReturnTo
+	 */
+	public function testSafeReturnTo( string $input, ?string $expected ) {
+		$title = SpecialAuthBridgeLogin::safeReturnTo( $input );
+		$this->assertSame( $expected, $title ? $title->getPrefixedText() : null );
+		if ( $title ) {
+			$this->assertStringStartsWith( 'http://127.0.0.1', $title->getFullURL(), 'always this wiki' );
+		}
+	}
+
+	private function newProvider(): SsoPrimaryAuthenticationProvider {
+		$services = MediaWikiServices::getInstance();
+		$provider = new SsoPrimaryAuthenticationProvider(
+			new HashConfig( [ 'AuthBridgeGroupMap' => [ 'editors' => 'editor' ], 'AuthBridgeSyncProfile' => true ] ),
+			$services->getUserGroupManager(),
+			$services->getUserOptionsManager(),
+			new NullLogger()
+		);
+		$provider->init( new NullLogger(), $services->getAuthManager(), $services->getHookContainer(),
+			$services->getMainConfig(), $services->getUserNameUtils() );
+		return $provider;
+	}
+
+	private function remote( string $name ): RemoteUser {
+		return new RemoteUser( 'id-' . md5( $name ), $name, 'Real', 'x@example.org', true, [ 'editors' ], false );
+	}
+
+	public function testProviderIsNeverOfferedToFormsOrClientLogin() {
+		$provider = $this->newProvider();
+		foreach ( [ AuthManager::ACTION_LOGIN, AuthManager::ACTION_CREATE, AuthManager::ACTION_LINK ] as $action ) {
+			$this->assertSame( [], $provider->getAuthenticationRequests( $action, [] ) );
+		}
+		$req = new SsoAuthenticationRequest( $this->remote( 'Somebody' ) );
+		$this->assertSame( [], $req->getFieldInfo() );
+		$this->assertFalse( $req->loadFromSubmission( [ 'username' => 'Admin' ] ) );
+	}
+
+	public function testProviderAbstainsOnPasswordLogins() {
+		$req = new PasswordAuthenticationRequest();
+		$req->username = 'Somebody';
+		$req->password = 'pw';
+		$this->assertSame( AuthenticationResponse::ABSTAIN, $this->newProvider()->beginPrimaryAuthentication( [ $req ] )->status );
+	}
+
+	public function testProviderPassesAProvenIdentity() {
+		$res = $this->newProvider()->beginPrimaryAuthentication( [ new SsoAuthenticationRequest( $this->remote( 'Sso person' ) ) ] );
+		$this->assertSame( AuthenticationResponse::PASS, $res->status );
+		$this->assertSame( 'Sso person', $res->username );
+	}
+
+	public function testProviderRefusesLocalOnlyAccounts() {
+		// The installer's Admin has a local password: local-only, as for the password login.
+		$res = $this->newProvider()->beginPrimaryAuthentication( [ new SsoAuthenticationRequest( $this->remote( 'Admin' ) ) ] );
+		$this->assertSame( AuthenticationResponse::FAIL, $res->status );
+		$this->assertSame( 'authbridge-sso-error-localonly', $res->message->getKey() );
+	}
+
+	public function testProviderRefusesNamesMediaWikiCannotUse() {
+		$res = $this->newProvider()->beginPrimaryAuthentication( [ new SsoAuthenticationRequest( $this->remote( 'lower case' ) ) ] );
+		$this->assertSame( AuthenticationResponse::FAIL, $res->status );
+	}
+
+	private function client( FakeApi $api, ArrayLogger $log ): ApiClient {
+		return new ApiClient( $api->factory( $this ), 'http://api.test/', self::SECRET, 3, $log );
+	}
+
+	public static function provideRedeemRefusals(): iterable {
+		foreach ( [ 'TICKET_REPLAYED' => 409, 'TICKET_EXPIRED' => 410, 'TICKET_INVALID' => 400,
+			'ACCOUNT_DISABLED' => 403, 'USER_NOT_FOUND' => 404, 'TICKET_WRONG_CLIENT' => 403 ] as $code => $status
+		) {
+			yield $code => [ $status, $code ];
+		}
+	}
+
+	/**
+	 * @dataProvider provideRedeemRefusals
+	 */
+	public function testRedeemRefusalsAreTicketExceptions( int $status, string $code ) {
+		$api = ( new FakeApi() )->answerJson( $status, [ 'code' => $code, 'status' => $status ] );
+		try {
+			$this->client( $api, new ArrayLogger() )->redeemTicket( 'a.b.c' );
+			$this->fail( 'no exception' );
+		} catch ( TicketException $e ) {
+			$this->assertSame( $code, $e->getTicketCode() );
+		}
+		$this->assertSame( 'http://api.test/v1/sso/tickets/redeem', $api->requests[0]['url'] );
+		$this->assertSame( [ 'ticket' => 'a.b.c' ], $api->jsonBody() );
+		$this->assertSame( 'Bearer ' . self::SECRET, $api->requests[0]['headers']['Authorization'] );
+	}
+
+	public static function provideUnexpectedRedeemAnswers(): iterable {
+		$user = [ 'id' => 'u1', 'username' => 'Jane', 'realName' => '', 'email' => null, 'emailVerified' => false,
+			'groups' => [], 'disabled' => false ];
+		yield 'server error' => [ 500, json_encode( [ 'code' => 'INTERNAL' ] ) ];
+		yield 'not JSON' => [ 200, '<html>' ];
+		yield 'no user' => [ 200, json_encode( [ 'remember' => false, 'returnTo' => null, 'audience' => 'w' ] ) ];
+		yield 'disabled user' => [ 200, json_encode( [ 'user' => [ 'disabled' => true ] + $user, 'remember' => false,
+			'returnTo' => null, 'audience' => 'w' ] ) ];
+		yield 'remember not boolean' => [ 200, json_encode( [ 'user' => $user, 'remember' => 'yes', 'returnTo' => null, 'audience' => 'w' ] ) ];
+	}
+
+	/**
+	 * @dataProvider provideUnexpectedRedeemAnswers
+	 */
+	public function testUnexpectedRedeemAnswersNeverLogIn( int $status, string $body ) {
+		$this->expectException( UnexpectedResponseException::class );
+		$this->client( ( new FakeApi() )->answer( $status, $body ), new ArrayLogger() )->redeemTicket( 'a.b.c' );
+	}
+
+	public function testTicketLoginRefusesAReplayBeforeAskingTheApi() {
+		$doc = json_decode( file_get_contents( dirname( __DIR__, 3 ) . '/vectors/sso-tickets.json' ), true );
+		$valid = array_values( array_filter( $doc['vectors'], static function ( $v ) {
+			return $v['name'] === 'valid';
+		} ) )[0];
+		$user = [ 'id' => 'u1', 'username' => 'Jane Doe', 'realName' => '', 'email' => null, 'emailVerified' => false,
+			'groups' => [], 'disabled' => false ];
+		$api = ( new FakeApi() )
+			->answerJson( 200, $doc['context']['jwks'] )
+			->answerJson( 200, [ 'user' => $user, 'remember' => false, 'returnTo' => null, 'audience' => 'wiki-a' ] );
+		$log = new ArrayLogger();
+		$client = $this->client( $api, $log );
+		$stash = new HashBagOStuff();
+		$login = new TicketLogin(
+			$client,
+			new JwksStore( $client, new WANObjectCache( [ 'cache' => new HashBagOStuff() ] ), $stash, 'http://api.test' ),
+			new UsedTickets( $stash ),
+			$doc['context']['issuer'],
+			'wiki-a'
+		);
+		[ $redeemed ] = $login->prove( $valid['token'], $doc['clock'] );
+		$this->assertSame( 'Jane Doe', $redeemed->user->username );
+		try {
+			$login->prove( $valid['token'], $doc['clock'] );
+			$this->fail( 'replayed' );
+		} catch ( TicketException $e ) {
+			$this->assertSame( TicketException::REPLAYED, $e->getTicketCode() );
+		}
+		$this->assertCount( 2, $api->requests, 'JWKS once (then cached), one redeem, nothing for the replay' );
+		$this->assertStringNotContainsString( self::SECRET, $log->dump() );
+		$this->assertStringNotContainsString( $valid['token'], $log->dump() );
+	}
+
+	public static function provideUserAgents(): iterable {
+		yield 'Chromium' => [ 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/120.0 Safari/537.36', false ];
+		yield 'Firefox' => [ 'Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0', false ];
+		yield 'Googlebot' => [ 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)', true ];
+		yield 'Bingbot' => [ 'Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)', true ];
+		yield 'curl' => [ 'curl/8.5.0', true ];
+		yield 'python' => [ 'python-requests/2.31', true ];
+		yield 'none' => [ '', true ];
+	}
+
+	/**
+	 * @dataProvider provideUserAgents
+	 */
+	public function testBotsAreNeverBounced( string $userAgent, bool $isBot ) {
+		$this->assertSame( $isBot, AutoLogin::isBot( $userAgent ) );
+	}
+}
