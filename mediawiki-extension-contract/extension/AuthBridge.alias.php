@@ -1,0 +1,13 @@
+<?php
+/**
+ * Special page aliases of AuthBridge.
+ *
+ * @file
+ */
+
+$specialPageAliases = [];
+
+/** English */
+$specialPageAliases['en'] = [
+	'AuthBridgeLogin' => [ 'AuthBridgeLogin' ],
+];
