@@ -1,12 +1,12 @@
-import { Body, Controller, Get, Header, HttpCode, Inject, Logger, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Logger, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { requireCanonicalName, SSO_SETTINGS, SsoKeys, SsoTickets, SsoWikis, type AuthenticatedClient, type SsoSettings } from '@authbridge/accounts';
+import { SsoKeys, SsoTickets, type AuthenticatedClient } from '@authbridge/accounts';
 import type { IssueTicketResponse, JwkSet, RedeemTicketResponse, SsoLogoutResponse } from '@authbridge/contract';
 import { Public } from '../clients/public.decorator';
 import { RequireScopes } from '../clients/scopes.decorator';
 import { IssueTicketDto, IssueTicketResponseDto, JwkSetDto, RedeemTicketDto, RedeemTicketResponseDto, SsoLogoutDto, SsoLogoutResponseDto } from './dto/sso.dto';
-import { LogoutNotifier } from './logout-notifier';
+import { SsoLogoutService } from './sso-logout.service';
 
 @ApiTags('sso')
 @ApiBearerAuth()
@@ -16,9 +16,7 @@ export class SsoController {
 
   constructor(
     private readonly tickets: SsoTickets,
-    private readonly wikis: SsoWikis,
-    private readonly notifier: LogoutNotifier,
-    @Inject(SSO_SETTINGS) private readonly settings: SsoSettings,
+    private readonly logoutService: SsoLogoutService,
   ) {}
 
   @Post('tickets')
@@ -43,23 +41,13 @@ export class SsoController {
     return this.tickets.redeem(body.ticket, request.client.id);
   }
 
-  /** Every wiki is told, in parallel; one that does not answer does not hold up the others. */
   @Post('logout')
   @HttpCode(200)
   @RequireScopes('sso:issue')
   @ApiOperation({ operationId: 'ssoLogout', summary: "End the user's sessions on every registered wiki (back channel)" })
   @ApiOkResponse({ type: SsoLogoutResponseDto })
-  async logout(@Body() body: SsoLogoutDto): Promise<SsoLogoutResponse> {
-    const username = requireCanonicalName(body.username);
-    const wikis = await this.wikis.list();
-    const results = await Promise.all(wikis.map(async (wiki) => {
-      const token = await this.tickets.logoutToken(wiki, username);
-      const httpStatus = await this.notifier.notify(`${wiki.url}/rest.php/authbridge/v1/logout`, token, this.settings.logoutTimeoutMs);
-      const ok = httpStatus !== null && httpStatus >= 200 && httpStatus < 300;
-      if (!ok) this.logger.warn({ msg: 'single logout not confirmed by wiki', wiki: wiki.id, httpStatus });
-      return { wiki: wiki.id, status: ok ? 'ok' as const : 'failed' as const, httpStatus };
-    }));
-    return { results };
+  logout(@Body() body: SsoLogoutDto): Promise<SsoLogoutResponse> {
+    return this.logoutService.logout(body.username);
   }
 }
 

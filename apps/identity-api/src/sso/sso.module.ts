@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
 import { FetchLogoutNotifier, LogoutNotifier } from './logout-notifier';
 import { JwksController, SsoController } from './sso.controller';
+import { SsoLogoutService } from './sso-logout.service';
 
 @Module({
   controllers: [SsoController, JwksController],
-  providers: [{ provide: LogoutNotifier, useClass: FetchLogoutNotifier }],
+  providers: [{ provide: LogoutNotifier, useClass: FetchLogoutNotifier }, SsoLogoutService],
 })
 export class SsoModule {}
