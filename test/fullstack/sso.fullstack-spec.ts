@@ -249,7 +249,15 @@ describe('single sign-on from the example website into a real MediaWiki', () => 
   });
 
   describe('5: automatic login', () => {
-    beforeAll(() => wiki.updateSettings({ AuthBridgeAutoLoginUrl: `${website.url}/autologin.php` }));
+    beforeAll(async () => {
+      wiki.updateSettings({ AuthBridgeAutoLoginUrl: `${website.url}/autologin.php` });
+      // php -S caches compiled settings for up to opcache.revalidate_freq (2 s): wait until they apply.
+      const deadline = Date.now() + 15000;
+      while ((await fetch(wikiPage('Main Page'), { redirect: 'manual', headers: { 'user-agent': 'Mozilla/5.0 Test' } })).status !== 302) {
+        if (Date.now() > deadline) throw new Error('the wiki did not pick up $wgAuthBridgeAutoLoginUrl');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    });
     afterAll(() => wiki.updateSettings({ AuthBridgeAutoLoginUrl: '' }));
 
     /** Main-frame navigations (each redirect hop is one) while `action` runs. */
