@@ -1,23 +1,23 @@
+import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { Injectable } from '@nestjs/common';
-import { UserImportRepository, type ImportedUser } from '@authbridge/storage';
+import { DomainError, type ProblemCode } from '@authbridge/contract';
+import { UserImportRepository } from '@authbridge/storage';
 import { Clock } from '../clock';
-import { detectFormat, openImportSource, type ImportFormat, type SourceRecord } from './import-source';
-import { parseImportRow } from './import-row';
-import { SeenNames } from './seen-names';
+import { detectFormat, type ImportFormat } from './import-source';
+import type { WorkerMessage } from './import-worker';
+import { validatedBatches, type SkippedLine, type ValidatedBatch } from './validated-batches';
+
 
 export const DEFAULT_IMPORT_BATCH = 1000;
 /** Skipped lines listed one by one in the summary; the rest are only counted. */
 export const MAX_LISTED_SKIPS = 1000;
 /** Batches being written at once (each its own transaction; SQLite runs them one by one). */
 const WRITES_IN_FLIGHT = 3;
-
-export interface SkippedLine {
-  line: number;
-  /** As written in the file (shortened), when the line had one. */
-  username?: string;
-  reason: string;
-}
+/** Batches the reading thread may run ahead of the writing one. */
+const BATCHES_AHEAD = 3;
 
 export interface ImportSummary {
   file: string;
@@ -61,18 +61,14 @@ export class UserImporter {
     const started = Date.now();
     const format = options.format ?? detectFormat(path);
     const batchSize = options.batchSize ?? DEFAULT_IMPORT_BATCH;
-    const source = openImportSource(path, format, (await stat(path)).size);
+    const totalBytes = (await stat(path)).size;
     const summary: ImportSummary = { file: path, format, rows: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, skippedLines: [], seconds: 0 };
-    const seen = new SeenNames();
 
-    const skip = (line: number, reason: string, username?: unknown) => {
-      summary.skipped++;
-      if (summary.skippedLines.length < MAX_LISTED_SKIPS) {
-        summary.skippedLines.push(typeof username === 'string' && username !== '' ? { line, username: username.slice(0, 100), reason } : { line, reason });
-      }
+    const skip = (lines: SkippedLine[]) => {
+      summary.skipped += lines.length;
+      summary.skippedLines.push(...lines.slice(0, Math.max(0, MAX_LISTED_SKIPS - summary.skippedLines.length)));
     };
 
-    let batch: { line: number; user: ImportedUser }[] = [];
     // A few batches are written while the next ones are read and checked: with PostgreSQL that
     // work runs in parallel on the server. Names are unique across the file, so the batches'
     // transactions never touch the same row. Bounded, so memory stays at a few batches.
@@ -82,70 +78,81 @@ export class UserImporter {
       while (writing.length > keep) await writing.shift();
       if (writeError) throw writeError.error;
     };
-    const flush = async () => {
-      await settle(WRITES_IN_FLIGHT - 1);
-      if (batch.length === 0) return;
-      const written = batch;
-      batch = [];
-      const write = this.repository.upsertBatch(written.map((entry) => entry.user), this.clock.now().toISOString()).then(
+    const write = (batch: ValidatedBatch) =>
+      this.repository.upsertBatch(batch.users, this.clock.now().toISOString()).then(
         (outcomes) => {
+          const taken: SkippedLine[] = [];
           outcomes.forEach((outcome, i) => {
-            if (outcome === 'taken') skip(written[i].line, 'created by someone else during the import; run it again to update', written[i].user.username);
+            if (outcome === 'taken') taken.push({ line: batch.lines[i], username: batch.users[i].username, reason: 'created by someone else during the import; run it again to update' });
             else summary[outcome]++;
           });
-          options.onProgress?.({ bytesRead: source.bytesRead(), totalBytes: source.totalBytes, rows: summary.rows });
+          skip(taken);
+          options.onProgress?.({ bytesRead: batch.bytesRead, totalBytes, rows: batch.rows });
         },
-        // Kept until the next flush rethrows it, so it is never an unhandled rejection.
+        // Kept until the next batch rethrows it, so it is never an unhandled rejection.
         (error: unknown) => {
           writeError ??= { error };
         },
       );
-      writing.push(write);
-    };
 
     try {
-      let pending: SourceRecord[] = [];
-      const validate = () => {
-        // Name bookkeeping is synchronous SQLite: one transaction per group of rows.
-        seen.batch(() => {
-          for (const record of pending) {
-            summary.rows++;
-            if ('error' in record) {
-              skip(record.line, record.error);
-              continue;
-            }
-            const row = parseImportRow(record.fields);
-            if (!row.ok) {
-              skip(record.line, row.reason, record.fields.username);
-              continue;
-            }
-            const first = seen.firstLineOf(row.user.username, record.line);
-            if (first !== undefined) {
-              skip(record.line, `the same user name as line ${first}`, record.fields.username);
-              continue;
-            }
-            batch.push({ line: record.line, user: row.user });
-          }
-        });
-        pending = [];
-      };
-      for await (const record of source.records()) {
-        pending.push(record);
-        if (pending.length >= batchSize) {
-          validate();
-          if (batch.length >= batchSize) await flush();
-        }
+      for await (const batch of readBatches(path, format, totalBytes, batchSize)) {
+        summary.rows = batch.rows;
+        skip(batch.skipped);
+        await settle(WRITES_IN_FLIGHT - 1);
+        writing.push(write(batch));
       }
-      validate();
-      await flush();
       await settle(0);
     } finally {
       await Promise.all(writing);
-      seen.close();
     }
     // Rows another writer took are reported after the lines validated meanwhile.
     summary.skippedLines.sort((a, b) => a.line - b.line);
     summary.seconds = (Date.now() - started) / 1000;
     return summary;
+  }
+}
+
+/**
+ * The checked batches of the file: read in a worker thread where the compiled worker exists
+ * (the built CLI), so parsing and writing use both cores; in this thread otherwise (ts-jest).
+ */
+function readBatches(path: string, format: ImportFormat, totalBytes: number, batchSize: number): AsyncIterable<ValidatedBatch> {
+  // ESM (ts-jest) has no __dirname, and no compiled worker to start.
+  const workerFile = typeof __dirname === 'undefined' ? undefined : join(__dirname, 'import-worker.js');
+  if (!workerFile || !existsSync(workerFile)) return validatedBatches(path, format, totalBytes, batchSize);
+  return batchesFromWorker(workerFile, { path, format, totalBytes, batchSize, credit: BATCHES_AHEAD });
+}
+
+async function* batchesFromWorker(file: string, workerData: object): AsyncGenerator<ValidatedBatch> {
+  const worker = new Worker(file, { workerData });
+  const queue: WorkerMessage[] = [];
+  let failure: Error | undefined;
+  let exited = false;
+  let wake: (() => void) | undefined;
+  worker.on('message', (message: WorkerMessage) => {
+    queue.push(message);
+    wake?.();
+  });
+  worker.on('error', (error) => {
+    failure ??= error;
+    wake?.();
+  });
+  worker.on('exit', () => {
+    exited = true;
+    wake?.();
+  });
+  try {
+    for (;;) {
+      while (queue.length === 0 && !failure && !exited) await new Promise<void>((resolve) => (wake = resolve));
+      const message = queue.shift();
+      if (!message) throw failure ?? new Error('the import reader stopped without finishing');
+      if (message.type === 'done') return;
+      if (message.type === 'error') throw message.code ? new DomainError(message.code as ProblemCode, message.message) : new Error(message.message);
+      yield message.batch;
+      worker.postMessage('credit');
+    }
+  } finally {
+    await worker.terminate();
   }
 }
