@@ -64,6 +64,12 @@ export abstract class BruteForceRepository {
    * Counting before the password is checked is what keeps concurrent guesses within the limits.
    */
   abstract reserve(gates: Gate[], now: number): Promise<Reservation>;
+  /**
+   * The lock that would refuse these gates now (0: none), read without taking any row lock, so
+   * an attack on a locked account costs one SELECT per guess instead of a transaction that
+   * queues behind the others on the same row. `reserve` decides for the attempts that pass.
+   */
+  abstract refusedUntil(gates: Gate[], now: number): Promise<number>;
   /** Counts one failure atomically and returns the counter with the lock it now has. */
   abstract count(key: CounterKey, rule: LockRule, now: number): Promise<CounterState>;
   /** Takes back `by` counted failures (they turned out to be the owner's), never below zero. */
@@ -139,6 +145,25 @@ export class KyselyBruteForceRepository extends BruteForceRepository {
       if (error instanceof Refused) return { ok: false, lockedUntil: error.lockedUntil };
       throw error;
     }
+  }
+
+  async refusedUntil(gates: Gate[], now: number): Promise<number> {
+    const keys = gates.flatMap((g) => (g.lockedBy ? [g.key, g.lockedBy] : [g.key]));
+    const rows = await this.db
+      .selectFrom('brute_force_counters')
+      .selectAll()
+      .where((eb) => eb.or(keys.map((k) => eb.and([eb('kind', '=', k.kind), eb('username', '=', k.username), eb('address', '=', k.address)]))))
+      .execute();
+    const find = (k: CounterKey) => rows.map(toState).find((r) => r.kind === k.kind && r.username === k.username && r.address === k.address);
+    let until = 0;
+    for (const gate of gates) {
+      const own = find(gate.key);
+      if (own && own.lockedUntil > now) until = Math.max(until, own.lockedUntil);
+      const holder = gate.lockedBy && find(gate.lockedBy);
+      const ownFailuresCount = own !== undefined && own.failures > 0 && own.lastFailureAt >= now - gate.rule.windowSeconds * 1000;
+      if (holder && ownFailuresCount && holder.lockedUntil > now) until = Math.max(until, holder.lockedUntil);
+    }
+    return until;
   }
 
   /** One upsert: a new counter starts at 1; an existing one counts only while unlocked. */

@@ -52,6 +52,8 @@ export class BruteForceGuard {
     const gates: Gate[] = [];
     if (perAddress) gates.push({ key: perAddress, rule: this.rule(this.settings.addressMaxFailures) });
     gates.push({ key: pair, rule: this.rule(this.settings.maxFailures), lockedBy: account });
+    const refusedUntil = await this.counters.refusedUntil(gates, now);
+    if (refusedUntil > now) return { allowed: false, retryAfterSeconds: secondsUntil(refusedUntil, now) };
     const reservation = await this.counters.reserve(gates, now);
     if (!reservation.ok) return { allowed: false, retryAfterSeconds: secondsUntil(reservation.lockedUntil, now) };
     const counted = reservation.states;
