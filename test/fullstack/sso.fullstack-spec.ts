@@ -246,6 +246,19 @@ describe('single sign-on from the example website into a real MediaWiki', () => 
       await page.goto(wikiPage('Main Page'));
       expect(await wikiUser(page)).toBeNull();
     });
+
+    it("the wiki's logout form (without JavaScript's help) also continues to the website's logout", async () => {
+      const page = await newPage();
+      await websiteLogin(page);
+      await goToWiki(page);
+      await page.goto(wikiPage('Special:UserLogout'));
+      await Promise.all([
+        page.waitForURL(`${website.url}/logout.php`, { timeout: 20000 }),
+        page.click('#mw-content-text form [type=submit]'),
+      ]);
+      await page.goto(wikiPage('Main Page'));
+      expect(await wikiUser(page)).toBeNull();
+    });
   });
 
   describe('5: automatic login', () => {
