@@ -155,11 +155,15 @@ describe('single sign-on from the example website into a real MediaWiki', () => 
     }
 
     it('the same ticket used a second time', async () => {
-      const { loginUrl } = await ticket();
+      const { loginUrl, ticket: t } = await ticket();
       const first = await newPage();
       await first.goto(loginUrl);
       expect(await wikiUser(first)).toBe('Jane doe');
       await expectRefused(loginUrl, text.replayed);
+      const signature = t.split('.')[2];
+      expect(wiki.authBridgeLog()).toContain('TICKET_REPLAYED');
+      expect(wiki.authBridgeLog()).not.toContain(signature);
+      expect(api.output()).not.toContain(signature);
     });
 
     it('a ticket with a changed signature', async () => {
