@@ -29,8 +29,10 @@ function phpunitSuite(label) {
   const file = join(out, 'phpunit.xml');
   const ok = run(label, ['phpunit', '-c', 'mediawiki-extension-contract/extension/phpunit.xml', '--log-junit', file]);
   if (!existsSync(file)) return record(label, false, 0, 0, 0);
-  const suite = /<testsuite[^>]*tests="(\d+)"[^>]*failures="(\d+)"[^>]*errors="(\d+)"[^>]*skipped="(\d+)"/.exec(readFileSync(file, 'utf8'));
-  const [tests, failed, errors, skipped] = suite ? suite.slice(1).map(Number) : [0, 0, 0, 0];
+  // PHPUnit 9 writes errors before failures; read each attribute of the outer <testsuite> on its own.
+  const suite = /<testsuite\b[^>]*>/.exec(readFileSync(file, 'utf8'))?.[0] ?? '';
+  const count = (name) => Number(new RegExp(`\\b${name}="(\\d+)"`).exec(suite)?.[1] ?? 0);
+  const [tests, failed, errors, skipped] = ['tests', 'failures', 'errors', 'skipped'].map(count);
   return record(label, ok, tests - failed - errors - skipped, failed + errors, skipped);
 }
 
