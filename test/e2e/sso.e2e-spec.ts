@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SsoKeys, SsoWikis, signJws, verifyJws } from '@authbridge/accounts';
+import { AuditLog, SsoKeys, SsoWikis, signJws, verifyJws } from '@authbridge/accounts';
 import { SSO_LOGOUT_TYP, SSO_TICKET_TYP } from '@authbridge/contract';
 import { createTestApp, bearer, type TestApp } from './helpers/test-app';
 import { contractValidator } from './helpers/schemas';
@@ -108,6 +108,20 @@ describe('single sign-on', () => {
       expect(first.body).toMatchObject({ remember: false, returnTo: 'Main Page', audience: 'wiki-a', user: { username: 'Jane doe', realName: 'Jane Q. Doe', groups: ['editors'] } });
       const second = await redeem(ticket).expect(409);
       expect(second.body.code).toBe('TICKET_REPLAYED');
+    });
+
+    it('records issue, redeem and replay in the audit log with the jti, never the ticket', async () => {
+      const { ticket } = (await issue({ username: 'Jane doe' }).expect(201)).body;
+      await redeem(ticket).expect(200);
+      await redeem(ticket).expect(409);
+      const jti = claimsOf(ticket).jti;
+      const audit = t.app.get(AuditLog);
+      const issued = (await audit.list({ event: 'sso.ticket.issue', limit: 200 })).items.filter((e) => e.detail.jti === jti);
+      const redeemed = (await audit.list({ event: 'sso.ticket.redeem', limit: 200 })).items.filter((e) => e.detail.jti === jti || e.outcome === 'TICKET_REPLAYED');
+      expect(issued).toEqual([expect.objectContaining({ outcome: 'issued', username: 'Jane doe' })]);
+      expect(redeemed.map((e) => e.outcome)).toContain('redeemed');
+      expect(redeemed.map((e) => e.outcome)).toContain('TICKET_REPLAYED');
+      expect(JSON.stringify(await audit.list({ limit: 200 }))).not.toContain(ticket.split('.')[2]);
     });
 
     it('lets exactly one of many concurrent redeems through', async () => {

@@ -25,8 +25,8 @@ export class SsoController {
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ operationId: 'issueSsoTicket', summary: 'A one-time ticket that logs a user the website has logged in into a wiki' })
   @ApiCreatedResponse({ type: IssueTicketResponseDto })
-  async issue(@Body() body: IssueTicketDto): Promise<IssueTicketResponse> {
-    const issued = await this.tickets.issue(body);
+  async issue(@Body() body: IssueTicketDto, @Req() request: Request & { client: AuthenticatedClient }): Promise<IssueTicketResponse> {
+    const issued = await this.tickets.issue(body, request.client.id);
     this.logger.log({ msg: 'ticket issued', expiresAt: issued.expiresAt });
     return issued;
   }

@@ -6,6 +6,7 @@ import {
 } from '@authbridge/contract';
 import { UsedTicketRepository, UserRepository, type SsoWikiRecord } from '@authbridge/storage';
 import { requireCanonicalName } from '../accounts.service';
+import { AuditLog } from '../audit/audit-log';
 import { Clock } from '../clock';
 import { toUserJson } from '../user-json';
 import { b64url, signJws, TicketRejected, verifyJws } from './jws';
@@ -24,10 +25,39 @@ export class SsoTickets {
     private readonly users: UserRepository,
     private readonly used: UsedTicketRepository,
     private readonly clock: Clock,
+    private readonly audit: AuditLog,
     @Inject(SSO_SETTINGS) private readonly settings: SsoSettings,
   ) {}
 
-  async issue(request: IssueTicketRequest): Promise<IssueTicketResponse> {
+  /** Issues a ticket and records the issue, or the refusal, in the audit log (with the jti, never the ticket). */
+  async issue(request: IssueTicketRequest, clientId: string | null = null): Promise<IssueTicketResponse> {
+    return this.audited('sso.ticket.issue', 'issued', request.username, clientId, () => this.issueTicket(request));
+  }
+
+  /** Redeems a ticket and records the outcome in the audit log. */
+  async redeem(ticket: string, clientId: string): Promise<RedeemTicketResponse> {
+    return this.audited('sso.ticket.redeem', 'redeemed', null, clientId, () => this.redeemTicket(ticket, clientId));
+  }
+
+  private async audited<T extends { jti: string; username: string }>(
+    event: 'sso.ticket.issue' | 'sso.ticket.redeem',
+    success: string,
+    requestedName: string | null,
+    clientId: string | null,
+    work: () => Promise<T>,
+  ): Promise<Omit<T, 'jti' | 'username'>> {
+    try {
+      const { jti, username, ...result } = await work();
+      await this.audit.record({ event, outcome: success, username, clientId, detail: { jti } });
+      return result;
+    } catch (error) {
+      const outcome = error instanceof DomainError ? error.code : 'INTERNAL';
+      await this.audit.record({ event, outcome, username: requestedName, clientId });
+      throw error;
+    }
+  }
+
+  private async issueTicket(request: IssueTicketRequest): Promise<IssueTicketResponse & { jti: string; username: string }> {
     if (request.returnTo !== undefined && URL_LIKE.test(request.returnTo)) {
       throw new DomainError('VALIDATION_FAILED', 'returnTo is a page title of the wiki, not a URL.', [{ field: 'returnTo', message: 'returnTo must be a page title, not a URL' }]);
     }
@@ -55,6 +85,8 @@ export class SsoTickets {
       ticket,
       expiresAt: new Date(claims.exp * 1000).toISOString(),
       loginUrl: `${wiki.url}/index.php?title=Special:AuthBridgeLogin&ticket=${encodeURIComponent(ticket)}`,
+      jti: claims.jti,
+      username: user.username,
     };
   }
 
@@ -62,7 +94,7 @@ export class SsoTickets {
    * Verify, then use up the jti in one INSERT (atomic across API instances), then read the user
    * fresh, so the wiki syncs today's profile and a user disabled since issue gets nothing.
    */
-  async redeem(ticket: string, clientId: string): Promise<RedeemTicketResponse> {
+  private async redeemTicket(ticket: string, clientId: string): Promise<RedeemTicketResponse & { jti: string; username: string }> {
     const now = this.clock.now();
     const registered = new Map((await this.wikis.list()).map((w) => [w.id, w]));
     let claims: Record<string, unknown>;
@@ -97,6 +129,8 @@ export class SsoTickets {
       remember: claims.remember === true,
       returnTo: typeof claims.returnTo === 'string' ? claims.returnTo : null,
       audience: wiki.id,
+      jti: claims.jti as string,
+      username: user.username,
     };
   }
 

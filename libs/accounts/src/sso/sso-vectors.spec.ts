@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SSO_LOGOUT_TYP, DomainError } from '@authbridge/contract';
 import {
-  KyselySsoKeyRepository, KyselySsoWikiRepository, KyselyUsedTicketRepository, KyselyUserRepository, migrateToLatest, openDatabase, type Db,
+  KyselyAuditRepository, KyselySsoKeyRepository, KyselySsoWikiRepository, KyselyUsedTicketRepository, KyselyUserRepository, migrateToLatest, openDatabase, type Db,
 } from '@authbridge/storage';
+import { AuditLog } from '../audit/audit-log';
 import { Clock } from '../clock';
 import { privateKeyFromSeed, TicketRejected, verifyJws } from './jws';
 import { SsoKeys } from './sso-keys';
@@ -49,7 +50,7 @@ async function redeemer(): Promise<{ tickets: SsoTickets; db: Db }> {
   const at = clock.now().toISOString();
   await users.insert({ id: '7d0c6a1e-0000-4000-8000-000000000001', username: 'Jane Doe', realName: 'Jane', email: null, emailVerified: false, groups: [], disabled: false, passwordHash: null, createdAt: at, updatedAt: at });
   const settings = { issuer: file.context.issuer, ticketTtlSeconds: 30, logoutTimeoutMs: 1000 };
-  const tickets = new SsoTickets(new SsoKeys(keyRepository, clock), wikis, users, new KyselyUsedTicketRepository(db), clock, settings);
+  const tickets = new SsoTickets(new SsoKeys(keyRepository, clock), wikis, users, new KyselyUsedTicketRepository(db), clock, new AuditLog(new KyselyAuditRepository(db), clock), settings);
   return { tickets, db };
 }
 
