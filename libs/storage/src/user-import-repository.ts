@@ -43,6 +43,8 @@ export abstract class UserImportRepository {
    * written, so their updatedAt stays. Names in one batch must be distinct.
    */
   abstract upsertBatch(users: readonly ImportedUser[], now: string): Promise<UpsertOutcome[]>;
+  /** Returns once every batch written so far survives a crash of the database server. */
+  abstract ensureDurable(): Promise<void>;
 }
 
 /** Multi-row INSERTs stay well below both stores' limits on bound parameters. */
@@ -63,8 +65,8 @@ export class KyselyUserImportRepository extends UserImportRepository {
   async upsertBatch(users: readonly ImportedUser[], now: string): Promise<UpsertOutcome[]> {
     if (users.length === 0) return [];
     return this.db.transaction().execute(async (trx) => {
-      // Waiting for the WAL flush of every batch buys nothing here: a batch lost to a server
-      // crash is written again when the import is re-run, which an interrupted import needs anyway.
+      // Batches do not wait for their WAL flush; ensureDurable() waits once, at the end, before
+      // the import reports success. Until then a server crash is an interrupted import: re-run it.
       if (this.postgres) await sql`set local synchronous_commit = off`.execute(trx);
       const names = users.map((u) => u.username);
       const stored = await trx
@@ -103,6 +105,12 @@ export class KyselyUserImportRepository extends UserImportRepository {
       }
       return outcomes.map((outcome, i) => (outcome === 'created' && taken.has(users[i].username) ? 'taken' : outcome));
     });
+  }
+
+  async ensureDurable(): Promise<void> {
+    // A transaction with an id commits synchronously, which flushes the WAL of every earlier
+    // commit too. SQLite's commits already survive a crash of the process.
+    if (this.postgres) await this.db.transaction().execute((trx) => sql`select txid_current()`.execute(trx));
   }
 
   /** Inserts new rows, skipping names that exist; returns how many went in. */
