@@ -69,6 +69,15 @@ describe('users import (the built CLI), then POST /v1/auth/verify', () => {
     expect(await Promise.all(FIXTURE_USERS.map((u) => users.findByUsername(u.username)))).toEqual(before);
   });
 
+  it('records each import run in the audit log with its counts', async () => {
+    const r = await cli(['audit', 'list', '--event', 'user.import', '--json'], store.url);
+    const events = JSON.parse(r.stdout).items;
+    expect(events.map((e: { outcome: string; detail: { created: number; unchanged: number } }) => [e.outcome, e.detail.created, e.detail.unchanged])).toEqual([
+      ['ok', 0, FIXTURE_USERS.length],
+      ['ok', FIXTURE_USERS.length, 0],
+    ]);
+  });
+
   describe('every imported user logs in with the original password, and is rehashed to argon2id', () => {
     let t: TestApp;
     beforeAll(async () => {

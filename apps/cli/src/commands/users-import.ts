@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { Clock, UserImporter, DEFAULT_IMPORT_BATCH, type ImportFormat, type ImportSummary } from '@authbridge/accounts';
+import { AuditLog, Clock, UserImporter, DEFAULT_IMPORT_BATCH, type ImportFormat, type ImportSummary } from '@authbridge/accounts';
 import { DomainError } from '@authbridge/contract';
 import { DATABASE, KyselyUserImportRepository, type Db } from '@authbridge/storage';
 import { cliContext } from '../context';
@@ -77,6 +77,13 @@ export function registerUserImportCommand(program: Command): void {
       } finally {
         bar.stop();
       }
+      // One audit event per import run: the counts, not the rows (the file may hold a million).
+      const { file: source, format, rows, created, updated, unchanged, skipped } = summary;
+      await (await cliContext()).get(AuditLog).record({
+        event: 'user.import',
+        outcome: skipped ? 'partial' : 'ok',
+        detail: { file: source, format, rows, created, updated, unchanged, skipped },
+      });
       if (o.json) printJson(summary);
       else printSummary(summary);
     });
