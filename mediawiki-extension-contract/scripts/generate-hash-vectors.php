@@ -32,61 +32,8 @@
 use MediaWiki\MediaWikiServices;
 
 const OUTPUT_FILE = __DIR__ . '/../vectors/password-hashes.json';
-const ADMIN_PASSWORD = 'SomePassw0rd!';
 
-/**
- * Install a throwaway wiki, run this script inside it, clean up.
- *
- * @param string $installPath MediaWiki installation directory
- * @return int exit status
- */
-function runInThrowawayWiki( string $installPath ): int {
-	$dir = sys_get_temp_dir() . '/authbridge-hash-vectors-' . bin2hex( random_bytes( 6 ) );
-	mkdir( $dir, 0700 );
-	try {
-		$status = runCommand( [
-			PHP_BINARY, "$installPath/maintenance/install.php",
-			'--dbtype=sqlite', "--dbpath=$dir", '--dbname=wiki',
-			'--server=http://127.0.0.1:1', '--scriptpath=', "--confpath=$dir",
-			'--lang=en', '--pass=' . ADMIN_PASSWORD, '--quiet',
-			'Test', 'Admin',
-		], [], true );
-		if ( $status !== 0 ) {
-			fwrite( STDERR, "install.php failed with status $status\n" );
-			return $status;
-		}
-		return runCommand(
-			[ PHP_BINARY, __FILE__ ],
-			[ 'MW_CONFIG_FILE' => "$dir/LocalSettings.php", 'MW_INSTALL_PATH' => $installPath ],
-			false
-		);
-	} finally {
-		removeTree( $dir );
-	}
-}
-
-/**
- * @param string[] $command
- * @param array<string,string> $extraEnv
- * @param bool $quiet Swallow standard output (the installer is chatty)
- * @return int exit status
- */
-function runCommand( array $command, array $extraEnv, bool $quiet ): int {
-	$io = [ 0 => STDIN, 1 => $quiet ? [ 'file', '/dev/null', 'w' ] : STDOUT, 2 => STDERR ];
-	$process = proc_open( $command, $io, $pipes, null, $extraEnv + getenv() );
-	return $process === false ? 1 : proc_close( $process );
-}
-
-function removeTree( string $dir ): void {
-	$entries = new RecursiveIteratorIterator(
-		new RecursiveDirectoryIterator( $dir, FilesystemIterator::SKIP_DOTS ),
-		RecursiveIteratorIterator::CHILD_FIRST
-	);
-	foreach ( $entries as $entry ) {
-		$entry->isDir() ? rmdir( $entry->getPathname() ) : unlink( $entry->getPathname() );
-	}
-	rmdir( $dir );
-}
+require_once __DIR__ . '/throwaway-wiki.php';
 
 const PHPASS_ITOA64 = './0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
@@ -166,7 +113,7 @@ function bcryptSalt(): string {
 
 $installPath = getenv( 'MW_INSTALL_PATH' ) ?: '/usr/share/mediawiki';
 if ( getenv( 'MW_CONFIG_FILE' ) === false ) {
-	exit( runInThrowawayWiki( $installPath ) );
+	exit( runInThrowawayWiki( $installPath, __FILE__ ) );
 }
 
 require_once "$installPath/maintenance/Maintenance.php";
