@@ -50,8 +50,6 @@ class AuthBridgePrimaryAuthenticationProvider extends AbstractPasswordPrimaryAut
 	private $loadBalancer;
 	/** @var ProfileSync */
 	private $profileSync;
-	/** @var UserOptionsManager */
-	private $userOptionsManager;
 	/** @var LoggerInterface channel 'AuthBridge' */
 	private $bridgeLogger;
 	/** @var ApiClient|null */
@@ -80,7 +78,6 @@ class AuthBridgePrimaryAuthenticationProvider extends AbstractPasswordPrimaryAut
 		parent::__construct( [ 'authoritative' => (bool)$this->options->get( 'AuthBridgeAuthoritative' ) ] );
 		$this->httpRequestFactory = $httpRequestFactory;
 		$this->loadBalancer = $loadBalancer;
-		$this->userOptionsManager = $userOptionsManager;
 		$this->bridgeLogger = $logger ?? LoggerFactory::getInstance( 'AuthBridge' );
 		$this->profileSync = new ProfileSync(
 			$userGroupManager,
@@ -187,7 +184,7 @@ class AuthBridgePrimaryAuthenticationProvider extends AbstractPasswordPrimaryAut
 			);
 			return $this->failResponse( $req );
 		}
-		$linked = $this->linkedId( $name );
+		$linked = $this->profileSync->linkedId( $name );
 		if ( $linked !== null && $linked !== $remote->id ) {
 			$this->bridgeLogger->warning(
 				'Refused to log in {user}: the wiki account belongs to website user {linkedId}, not {remoteId}', [
@@ -242,18 +239,6 @@ class AuthBridgePrimaryAuthenticationProvider extends AbstractPasswordPrimaryAut
 		return !( $this->getPassword( $row->user_password ) instanceof InvalidPassword );
 	}
 
-	/**
-	 * @param string $name
-	 * @return string|null website user id the wiki account is linked to
-	 */
-	private function linkedId( string $name ): ?string {
-		$user = User::newFromName( $name );
-		if ( !$user || !$user->isRegistered() ) {
-			return null;
-		}
-		$id = $this->userOptionsManager->getOption( $user, ProfileSync::LINK_OPTION );
-		return is_string( $id ) && $id !== '' ? $id : null;
-	}
 
 	/** @return array the end user's context for the identity API (not the wiki server's) */
 	private function endUserContext(): array {
@@ -307,7 +292,7 @@ class AuthBridgePrimaryAuthenticationProvider extends AbstractPasswordPrimaryAut
 			: $this->userNameUtils->getCanonical( $req->username, UserNameUtils::RIGOR_USABLE );
 		// Only accounts AuthBridge logged in (linked to a website user): a new local account
 		// still needs its first password (createAndPromote.php, Special:CreateAccount).
-		if ( $name === false || $this->isLocalOnly( $name ) || $this->linkedId( $name ) === null ) {
+		if ( $name === false || $this->isLocalOnly( $name ) || $this->profileSync->linkedId( $name ) === null ) {
 			return StatusValue::newGood( 'ignored' );
 		}
 		$url = (string)$this->options->get( 'AuthBridgePasswordChangeUrl' );

@@ -59,6 +59,19 @@ class ProfileSync {
 	}
 
 	/**
+	 * @param string $name canonical wiki user name
+	 * @return string|null the website user id the wiki account is linked to, if any
+	 */
+	public function linkedId( string $name ): ?string {
+		$user = User::newFromName( $name );
+		if ( !$user || !$user->isRegistered() ) {
+			return null;
+		}
+		$id = $this->userOptionsManager->getOption( $user, self::LINK_OPTION );
+		return is_string( $id ) && $id !== '' ? $id : null;
+	}
+
+	/**
 	 * @param string[] $externalGroups
 	 * @return string[] wiki groups the website's groups map to
 	 */

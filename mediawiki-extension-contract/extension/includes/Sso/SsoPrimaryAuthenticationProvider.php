@@ -36,8 +36,6 @@ class SsoPrimaryAuthenticationProvider extends AbstractPrimaryAuthenticationProv
 	private $options;
 	/** @var ProfileSync */
 	private $profileSync;
-	/** @var UserOptionsManager */
-	private $userOptionsManager;
 	/** @var LoggerInterface */
 	private $bridgeLogger;
 	/** @var RemoteUser[] by wiki name, for postAuthentication */
@@ -50,7 +48,6 @@ class SsoPrimaryAuthenticationProvider extends AbstractPrimaryAuthenticationProv
 		?LoggerInterface $logger = null
 	) {
 		$this->options = new ServiceOptions( self::CONSTRUCTOR_OPTIONS, $mainConfig );
-		$this->userOptionsManager = $userOptionsManager;
 		$this->bridgeLogger = $logger ?? LoggerFactory::getInstance( 'AuthBridge' );
 		$this->profileSync = new ProfileSync(
 			$userGroupManager, $userOptionsManager,
@@ -85,7 +82,7 @@ class SsoPrimaryAuthenticationProvider extends AbstractPrimaryAuthenticationProv
 			] );
 			return AuthenticationResponse::newFail( wfMessage( 'authbridge-sso-error-localonly' ) );
 		}
-		$linked = $this->linkedId( $name );
+		$linked = $this->profileSync->linkedId( $name );
 		if ( $linked !== null && $linked !== $remote->id ) {
 			$this->bridgeLogger->warning( 'SSO: refused {user}: the wiki account belongs to website user {linkedId}', [
 				'user' => $name, 'linkedId' => $linked,
@@ -108,14 +105,6 @@ class SsoPrimaryAuthenticationProvider extends AbstractPrimaryAuthenticationProv
 		}
 	}
 
-	private function linkedId( string $name ): ?string {
-		$user = User::newFromName( $name );
-		if ( !$user || !$user->isRegistered() ) {
-			return null;
-		}
-		$id = $this->userOptionsManager->getOption( $user, ProfileSync::LINK_OPTION );
-		return is_string( $id ) && $id !== '' ? $id : null;
-	}
 
 	/** @inheritDoc */
 	public function testUserExists( $username, $flags = User::READ_NORMAL ) {
