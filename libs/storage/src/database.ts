@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import { Pool, types as pgTypes } from 'pg';
 import type { Database } from './schema';
 
@@ -61,7 +61,28 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Opened
   sqlite.pragma('synchronous = NORMAL');
   // PostgreSQL's LIKE is case-sensitive; make SQLite's the same so prefix search agrees.
   sqlite.pragma('case_sensitive_like = ON');
-  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), kind: 'sqlite' };
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) }), kind: 'sqlite' };
+}
+
+const MAX_CACHED_STATEMENTS = 256;
+
+/**
+ * Kysely prepares every query anew, and parsing SQL was the largest single cost of a user
+ * look-up in profiles; reuse prepared statements (a busy one, mid-iteration, is never shared).
+ */
+function withStatementCache(sqlite: BetterSqlite3.Database): SqliteDatabase {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(text: string) {
+      const cached = cache.get(text);
+      if (cached && !cached.busy) return cached;
+      const statement = sqlite.prepare(text);
+      if (cache.size >= MAX_CACHED_STATEMENTS) cache.delete(cache.keys().next().value as string);
+      cache.set(text, statement);
+      return statement;
+    },
+  };
 }
 
 export async function pingDatabase(db: Db): Promise<void> {
