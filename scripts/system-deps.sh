@@ -20,6 +20,12 @@ if command -v pg_ctlcluster >/dev/null && ! pg_isready -q -h 127.0.0.1 -p 5432; 
   echo "system-deps: starting PostgreSQL"
   "${sudo_cmd[@]}" pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start
 fi
+# The PostgreSQL suites connect as root to database test (trust authentication on loopback).
+if command -v psql >/dev/null && ! psql -h 127.0.0.1 -U root -d test -Atc 'select 1' >/dev/null 2>&1; then
+  echo "system-deps: creating PostgreSQL role root and database test"
+  "${sudo_cmd[@]}" runuser -u postgres -- psql -qc 'create role root superuser login' 2>/dev/null || true
+  "${sudo_cmd[@]}" runuser -u postgres -- createdb -O root test 2>/dev/null || true
+fi
 if command -v redis-server >/dev/null && ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
   echo "system-deps: starting Redis"
   "${sudo_cmd[@]}" redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no
