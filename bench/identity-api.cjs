@@ -5,19 +5,13 @@ const { tmpdir, cpus } = require('node:os');
 const { join } = require('node:path');
 const { randomUUID } = require('node:crypto');
 const argon2 = require('argon2');
-const autocannon = require('autocannon');
 const Database = require('better-sqlite3');
 const { startApi, cli } = require('./api-process.cjs');
+const { cannon, userLookups } = require('./load.cjs');
 const { median, throughput } = require('./stats.cjs');
 
 const OWASP = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 };
 const PASSWORD = 'correct horse battery staple';
-
-function cannon(opts) {
-  return new Promise((resolve, reject) => {
-    autocannon(opts, (error, result) => (error ? reject(error) : resolve(result)));
-  });
-}
 
 function seedUsers(file, count) {
   const db = new Database(file);
@@ -60,13 +54,7 @@ async function run({ seconds = 8 } = {}) {
       results.verifyPassPerSecond = verify.requests.average;
       results.verifyToArgon2Ratio = results.verifyPassPerSecond / results.argon2VerifyPerSecond;
 
-      const lookup = await cannon({
-        url: api.url,
-        connections: 32,
-        duration: seconds,
-        requests: [{ method: 'GET', headers, setupRequest: (req) => ({ ...req, path: `/v1/users/Bench_user_${Math.floor(Math.random() * 100000)}` }) }],
-      });
-      if (lookup.non2xx) throw new Error(`user look-up answered ${lookup.non2xx} non-2xx`);
+      const lookup = await userLookups(api.url, client.secret, { users: 100000, seconds });
       results.userLookupPerSecond = lookup.requests.average;
       results.userLookupP99Ms = lookup.latency.p99;
 

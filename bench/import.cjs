@@ -7,10 +7,10 @@ const { once } = require('node:events');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { randomBytes } = require('node:crypto');
-const autocannon = require('autocannon');
 const bcrypt = require('bcrypt');
 const { Client } = require('pg');
 const { startApi, cli } = require('./api-process.cjs');
+const { cannon, userLookups } = require('./load.cjs');
 
 const root = join(__dirname, '..');
 const USERS = Number(process.env.BENCH_IMPORT_USERS || 1_000_000);
@@ -69,22 +69,11 @@ async function timedImport(file, databaseUrl) {
   return { seconds, rowsPerSecond: USERS / seconds, peakRssMiB: peakKiB / 1024 };
 }
 
-function cannon(opts) {
-  return new Promise((resolve, reject) => autocannon(opts, (error, result) => (error ? reject(error) : resolve(result))));
-}
-
 async function lookups(env, seconds) {
   const client = cli(env, ['clients', 'create', '--name', `bench-${randomBytes(4).toString('hex')}`, '--scopes', 'users:read']);
   const api = await startApi(env);
   try {
-    const headers = { authorization: `Bearer ${client.secret}` };
-    const result = await cannon({
-      url: api.url,
-      connections: 32,
-      duration: seconds,
-      requests: [{ method: 'GET', headers, setupRequest: (req) => ({ ...req, path: `/v1/users/Bench_user_${Math.floor(Math.random() * USERS)}` }) }],
-    });
-    if (result.non2xx) throw new Error(`user look-up answered ${result.non2xx} non-2xx`);
+    const result = await userLookups(api.url, client.secret, { users: USERS, seconds });
     return { perSecond: result.requests.average, p99Ms: result.latency.p99 };
   } finally {
     await api.stop();

@@ -5,16 +5,12 @@ const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { randomBytes, randomUUID } = require('node:crypto');
 const Database = require('better-sqlite3');
-const autocannon = require('autocannon');
 const { Client } = require('pg');
 const { startApi, cli } = require('./api-process.cjs');
+const { cannon, userLookups } = require('./load.cjs');
 
 const USERS = 100000;
 const BASE = process.env.BENCH_POSTGRES_URL || 'postgres://root@127.0.0.1:5432/test';
-
-function cannon(opts) {
-  return new Promise((resolve, reject) => autocannon(opts, (error, result) => (error ? reject(error) : resolve(result))));
-}
 
 async function sqlOn(url, statement, values) {
   const client = new Client({ connectionString: url });
@@ -57,17 +53,6 @@ function seedSqlite(file, count) {
 }
 
 /** GET /v1/users/{name} at random names, 32 connections. */
-async function lookups(api, secret, seconds) {
-  const headers = { authorization: `Bearer ${secret}` };
-  const result = await cannon({
-    url: api.url,
-    connections: 32,
-    duration: seconds,
-    requests: [{ method: 'GET', headers, setupRequest: (req) => ({ ...req, path: `/v1/users/Bench_user_${Math.floor(Math.random() * USERS)}` }) }],
-  });
-  if (result.non2xx) throw new Error(`user look-up answered ${result.non2xx} non-2xx`);
-  return result;
-}
 
 /** The same look-ups on SQLite in the same run, as the baseline the PostgreSQL figures compare with. */
 async function sqliteBaseline(seconds) {
@@ -78,7 +63,7 @@ async function sqliteBaseline(seconds) {
     seedSqlite(join(dir, 'bench.sqlite'), USERS);
     const api = await startApi(env);
     try {
-      return await lookups(api, client.secret, seconds);
+      return await userLookups(api.url, client.secret, { users: USERS, seconds });
     } finally {
       await api.stop();
     }
@@ -102,7 +87,7 @@ async function run({ seconds = 8 } = {}) {
       await seedUsers(env.DATABASE_URL, USERS);
       results.postgresSeedSeconds = Number(process.hrtime.bigint() - started) / 1e9;
       const headers = { authorization: `Bearer ${client.secret}`, 'content-type': 'application/json' };
-      const lookup = await lookups(api, client.secret, seconds);
+      const lookup = await userLookups(api.url, client.secret, { users: USERS, seconds });
       results.postgresUserLookupPerSecond = lookup.requests.average;
       results.postgresUserLookupP50Ms = lookup.latency.p50;
       results.postgresUserLookupP99Ms = lookup.latency.p99;
