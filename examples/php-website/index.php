@@ -11,7 +11,7 @@ $user = current_user();
 	<p><a id="login" href="/login.php">Log in</a></p>
 <?php else: ?>
 	<p id="status">Logged in as <strong id="username"><?= h( $user ) ?></strong>.</p>
-	<p><a id="go-to-wiki" href="/go-to-wiki.php">Go to the wiki</a></p>
+	<p><a id="go-to-wiki" href="<?= h( wiki_start_url() ) ?>">Go to the wiki</a></p>
 	<form method="post" action="/logout.php">
 		<input type="hidden" name="csrf" value="<?= h( $_SESSION['csrf'] ) ?>">
 		<button id="logout" type="submit">Log out</button>

@@ -7,7 +7,7 @@
  *   AUTHBRIDGE_API_URL     e.g. http://127.0.0.1:8080
  *   AUTHBRIDGE_API_SECRET  abk_... from `npm run cli -- clients create --name website --scopes auth:verify,sso:issue`
  *   AUTHBRIDGE_WIKI_ID     the wiki's $wgAuthBridgeWikiId
- *   AUTHBRIDGE_WIKI_URL    $wgServer + $wgScriptPath of the wiki, for the "not logged in" answer
+ *   AUTHBRIDGE_WIKI_URL    $wgServer + $wgScriptPath of the wiki, for "Go to the wiki" and the "not logged in" answer
  */
 
 declare( strict_types=1 );
@@ -60,14 +60,33 @@ function api( string $method, string $path, ?array $body = null ): array {
 	return [ $status, is_string( $text ) ? json_decode( $text, true ) : null ];
 }
 
+/** A page of the wiki (Special:AuthBridgeLogin and its query), always under the configured wiki URL. */
+function wiki_url( array $query ): string {
+	return rtrim( setting( 'AUTHBRIDGE_WIKI_URL' ), '/' ) . '/index.php?' . http_build_query( $query );
+}
+
+/**
+ * Where "Go to the wiki" points: the wiki starts the hand-off itself, so it can set a nonce
+ * cookie in this browser and send it back here (go-to-wiki.php?nonce=…) for the ticket.
+ */
+function wiki_start_url( ?string $returnTo = null ): string {
+	return wiki_url( [ 'title' => 'Special:AuthBridgeLogin', 'start' => '1', 'returnto' => (string)$returnTo ] );
+}
+
 /**
  * The hand-off to the wiki: ask the identity API for a one-time ticket for the logged-in
- * user and send the browser to the wiki's Special:AuthBridgeLogin. The wiki checks the
- * ticket and logs the person in itself, setting its own cookies. This replaces scripts that
- * log in to the wiki with curl and copy its cookies into the browser.
+ * user, bound to the browser by the wiki's `nonce`, and send the browser to the wiki's
+ * Special:AuthBridgeLogin. The wiki checks the ticket and the nonce and logs the person in
+ * itself, setting its own cookies. This replaces scripts that log in to the wiki with curl
+ * and copy its cookies into the browser.
  */
-function go_to_wiki( string $username, ?string $returnTo ): void {
-	$request = [ 'username' => $username, 'remember' => !empty( $_SESSION['remember'] ), 'audience' => setting( 'AUTHBRIDGE_WIKI_ID' ) ];
+function go_to_wiki( string $username, ?string $returnTo, string $nonce ): void {
+	$request = [
+		'username' => $username,
+		'remember' => !empty( $_SESSION['remember'] ),
+		'audience' => setting( 'AUTHBRIDGE_WIKI_ID' ),
+		'nonce' => $nonce,
+	];
 	if ( $returnTo !== null && $returnTo !== '' ) {
 		$request['returnTo'] = $returnTo;
 	}

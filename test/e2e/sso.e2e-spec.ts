@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AuditLog, SsoKeys, SsoWikis, signJws, verifyJws } from '@authbridge/accounts';
@@ -67,6 +68,34 @@ describe('single sign-on', () => {
       expect(res.body.loginUrl).toBe(`http://127.0.0.1:9/w/index.php?title=Special:AuthBridgeLogin&ticket=${res.body.ticket}`);
       const header = JSON.parse(Buffer.from(res.body.ticket.split('.')[0], 'base64url').toString());
       expect(header).toMatchObject({ alg: 'EdDSA', typ: SSO_TICKET_TYP });
+    });
+
+    it("signs the wiki's nonce into the claims, and leaves it out when none is given", async () => {
+      const nonce = createHash('sha256').update('the wiki cookie of one browser').digest('base64url');
+      const body = { username: 'Jane doe', nonce };
+      expect(validate('sso-ticket-request', body)).toEqual([]);
+      const bound = claimsOf((await issue(body).expect(201)).body.ticket);
+      expect(validate('sso-ticket-claims', bound)).toEqual([]);
+      expect(bound).toMatchObject({ sub: 'Jane doe', nonce });
+      const unbound = claimsOf((await issue({ username: 'Jane doe' }).expect(201)).body.ticket);
+      expect(unbound).not.toHaveProperty('nonce');
+      // The API cannot see the browser: it redeems a bound ticket like any other; the wiki checks the nonce.
+      expect((await redeem((await issue(body).expect(201)).body.ticket).expect(200)).body.user.username).toBe('Jane doe');
+    });
+
+    it.each([
+      ['a nonce that is too short', 'abc'],
+      ['a nonce that is too long', 'a'.repeat(44)],
+      ['a nonce outside base64url', `${'a'.repeat(42)}+`],
+      ['a nonce with padding', `${'a'.repeat(42)}=`],
+      ['a nonce that is not a string', 42],
+      ['an empty nonce', ''],
+    ] as const)('refuses %s', async (_what, nonce) => {
+      const res = await issue({ username: 'Jane doe', nonce });
+      expect({ status: res.status, code: res.body.code }).toEqual({ status: 400, code: 'VALIDATION_FAILED' });
+      expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'nonce' })]));
+      expect(validate('problem', res.body)).toEqual([]);
+      expect(validate('sso-ticket-request', { username: 'Jane doe', nonce })).not.toEqual([]);
     });
 
     it.each([

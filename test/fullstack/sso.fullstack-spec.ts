@@ -1,9 +1,10 @@
-// Single sign-on (issue 4, "Done when" 1-6) on a real MediaWiki (Debian's package, php -S on
+// Single sign-on (issue 4, "Done when" 1-6, and 7: tickets bound to the browser) on a real MediaWiki (Debian's package, php -S on
 // 127.0.0.1), the real identity API (SQLite) and the example PHP website (php -S, browsed as
 // localhost, so no cookie is shared), driven by headless Chromium.
 // Fails, never skips, when php, MediaWiki or Chromium is missing.
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { createRequire } from 'node:module';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 
@@ -74,11 +75,17 @@ describe('single sign-on from the example website into a real MediaWiki', () => 
     await api.cli(['sso', 'wikis', 'add', '--id', WIKI_ID, '--url', wiki.url, '--client', wikiClient.id]);
     await api.cli(['sso', 'wikis', 'add', '--id', 'wiki-b', '--url', 'http://127.0.0.1:9']);
     website = await startExampleWebsite({ apiUrl: api.url, secret: websiteSecret, wikiId: WIKI_ID, wikiUrl: wiki.url });
-    wiki.updateSettings({ AuthBridgeLogoutUrl: `${website.url}/logout.php` });
+    wiki.updateSettings({ AuthBridgeLogoutUrl: `${website.url}/logout.php`, AuthBridgeSsoStartUrl: `${website.url}/go-to-wiki.php` });
+    // php -S caches compiled settings for up to opcache.revalidate_freq (2 s): wait until they apply.
+    const deadline = Date.now() + 15000;
+    while (!((await fetch(startUrl(), { redirect: 'manual' })).headers.get('location') ?? '').startsWith(`${website.url}/go-to-wiki.php?`)) {
+      if (Date.now() > deadline) throw new Error('the wiki did not pick up $wgAuthBridgeSsoStartUrl');
+      await new Promise((r) => setTimeout(r, 200));
+    }
     browser = await harness.launchChromium();
     const messages = new harness.WikiClient(wiki.apiUrl);
     text = {};
-    for (const key of ['invalid', 'expired', 'replayed', 'audience', 'returnto']) text[key] = await messages.message(`authbridge-sso-error-${key}`);
+    for (const key of ['invalid', 'expired', 'replayed', 'audience', 'returnto', 'browser']) text[key] = await messages.message(`authbridge-sso-error-${key}`);
   }, 120000);
 
   afterAll(async () => {
@@ -96,6 +103,7 @@ describe('single sign-on from the example website into a real MediaWiki', () => 
   }
 
   const wikiPage = (title: string) => `${wiki.url}/index.php?title=${encodeURIComponent(title.replace(/ /g, '_'))}`;
+  const startUrl = () => `${wikiPage('Special:AuthBridgeLogin')}&start=1`;
   const wikiUser = (page: Page) => page.evaluate(() => (window as any).mw.config.get('wgUserName') as string | null);
 
   async function websiteLogin(page: Page, { remember = false } = {}): Promise<void> {
@@ -119,6 +127,31 @@ describe('single sign-on from the example website into a real MediaWiki', () => 
   }
 
   const wikiCookies = async (page: Page) => (await page.context().cookies(wiki.url)).map((c) => c.name);
+  const nonceCookie = async (page: Page) => (await page.context().cookies(wiki.url)).find((c) => c.name.endsWith('AuthBridgeSsoNonce'));
+
+  /**
+   * A browser that started the hand-off at the wiki (it holds the wiki's nonce cookie; not logged
+   * in on the website, so the website stops at its login form) and a ticket bound to it.
+   */
+  async function boundTicket(): Promise<{ page: Page; loginUrl: string; ticket: string }> {
+    const page = await newPage();
+    await page.goto(startUrl());
+    expect(page.url()).toBe(`${website.url}/login.php`);
+    const cookie = await nonceCookie(page);
+    expect(cookie).toBeDefined();
+    return { page, ...(await ticket({ nonce: createHash('sha256').update(cookie!.value).digest('base64url') })) };
+  }
+
+  async function expectRefused(url: string, message: string, page?: Page): Promise<void> {
+    page ??= await newPage();
+    const response = await page.goto(url);
+    expect(response?.status()).toBe(400);
+    expect(new URL(page.url()).host).toBe(new URL(wiki.url).host);
+    expect(await page.textContent('.authbridge-sso-error')).toContain(message);
+    expect(await page.isVisible('.authbridge-sso-login-link a')).toBe(true);
+    expect(await wikiUser(page)).toBeNull();
+    expect((await wikiCookies(page)).filter((n) => /UserID$|Token$/.test(n))).toEqual([]);
+  }
 
   it('1: website login, "Go to the wiki", logged in; three clicks later still logged in; account auto-created with profile and groups', async () => {
     const page = await newPage();
@@ -143,20 +176,8 @@ describe('single sign-on from the example website into a real MediaWiki', () => 
       expiring = { ...(await ticket()), issuedAt: Date.now() };
     });
 
-    async function expectRefused(url: string, message: string): Promise<void> {
-      const page = await newPage();
-      const response = await page.goto(url);
-      expect(response?.status()).toBe(400);
-      expect(new URL(page.url()).host).toBe(new URL(wiki.url).host);
-      expect(await page.textContent('.authbridge-sso-error')).toContain(message);
-      expect(await page.isVisible('.authbridge-sso-login-link a')).toBe(true);
-      expect(await wikiUser(page)).toBeNull();
-      expect((await wikiCookies(page)).filter((n) => /UserID$|Token$/.test(n))).toEqual([]);
-    }
-
     it('the same ticket used a second time', async () => {
-      const { loginUrl, ticket: t } = await ticket();
-      const first = await newPage();
+      const { page: first, loginUrl, ticket: t } = await boundTicket();
       await first.goto(loginUrl);
       expect(await wikiUser(first)).toBe('Jane doe');
       await expectRefused(loginUrl, text.replayed);
@@ -321,6 +342,61 @@ describe('single sign-on from the example website into a real MediaWiki', () => 
       expect(bot.status).toBe(200);
       const apiCall = await fetch(`${wiki.apiUrl}?action=query&meta=siteinfo&format=json`, { redirect: 'manual', headers: { 'user-agent': 'Mozilla/5.0 Test' } });
       expect(apiCall.status).toBe(200);
+    });
+  });
+
+  describe("7: a ticket logs in only the browser that asked for it (login CSRF with a user's own ticket)", () => {
+    /**
+     * The attacker, logged in on the website as themself, walks the real hand-off in their own
+     * browser context (its cookie jar: the wiki's nonce, the website's session) and keeps the
+     * login URL instead of opening it.
+     */
+    async function attackersLoginUrl(): Promise<{ attacker: Page; loginUrl: string }> {
+      const attacker = await newPage();
+      await websiteLogin(attacker);
+      const http = attacker.context().request;
+      const started = await http.get(startUrl(), { maxRedirects: 0 });
+      expect(started.status()).toBe(302);
+      const toWebsite = started.headers().location;
+      expect(toWebsite).toMatch(new RegExp(`^${website.url}/go-to-wiki\\.php\\?.*nonce=[A-Za-z0-9_-]{43}`));
+      const issued = await http.get(toWebsite, { maxRedirects: 0 });
+      expect(issued.status()).toBe(302);
+      const loginUrl = issued.headers().location;
+      expect(loginUrl).toContain('Special:AuthBridgeLogin&ticket=');
+      const cookie = await nonceCookie(attacker);
+      expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
+      expect(toWebsite).not.toContain(cookie!.value);
+      expect(loginUrl).not.toContain(cookie!.value);
+      return { attacker, loginUrl };
+    }
+
+    it("the attacker's ticket opened in the victim's browser logs nobody in and shows its message", async () => {
+      const { loginUrl } = await attackersLoginUrl();
+      await expectRefused(loginUrl, text.browser);
+      expect(wiki.authBridgeLog()).toContain('TICKET_NOT_FOR_THIS_BROWSER');
+      expect(wiki.authBridgeLog()).not.toContain(loginUrl.split('ticket=')[1].split('.')[2]);
+    });
+
+    it('also when the victim started a hand-off of their own (another nonce), which is then cleared', async () => {
+      const { loginUrl } = await attackersLoginUrl();
+      const victim = await newPage();
+      await victim.goto(startUrl());
+      expect(await nonceCookie(victim)).toBeDefined();
+      await expectRefused(loginUrl, text.browser, victim);
+      expect(await nonceCookie(victim)).toBeUndefined();
+    });
+
+    it('the same hand-off in the browser that started it logs in', async () => {
+      const { attacker, loginUrl } = await attackersLoginUrl();
+      await attacker.goto(loginUrl);
+      expect(await wikiUser(attacker)).toBe('Jane doe');
+      expect(await nonceCookie(attacker)).toBeUndefined();
+    });
+
+    it('a ticket without a nonce is refused with the same message ($wgAuthBridgeSsoRequireNonce)', async () => {
+      const { page } = await boundTicket();
+      const { loginUrl } = await ticket();
+      await expectRefused(loginUrl, text.browser, page);
     });
   });
 

@@ -9,6 +9,8 @@ export const SSO_LOGOUT_TYP = 'logout+jwt';
 export const SSO_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
 /** Upper bound of a ticket's lifetime; SSO_TICKET_TTL_SECONDS may only shorten it. */
 export const SSO_MAX_TICKET_TTL_SECONDS = 60;
+/** A ticket's `nonce`: base64url of a SHA-256 (43 characters); the API checks the shape, only the wiki the value. */
+export const SSO_NONCE_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 /** Clock skew both sides tolerate on exp/iat/nbf. */
 export const SSO_LEEWAY_SECONDS = 5;
 
@@ -25,6 +27,11 @@ export interface SsoTicketClaims {
   remember: boolean;
   /** A page title of the wiki (never a URL); absent when the caller gave none. */
   returnTo?: string;
+  /**
+   * The browser binding the wiki handed to the website (SPEC.md, "Binding a ticket to the
+   * browser"): base64url SHA-256 of the nonce in the wiki's cookie. Absent when the caller gave none.
+   */
+  nonce?: string;
 }
 
 export interface IssueTicketRequest {
@@ -33,6 +40,8 @@ export interface IssueTicketRequest {
   remember?: boolean;
   /** The wiki's id; may be left out when exactly one wiki is registered. */
   audience?: string;
+  /** The `nonce` query parameter the wiki sent the browser to the website with; copied into the claims. */
+  nonce?: string;
 }
 
 export interface IssueTicketResponse {

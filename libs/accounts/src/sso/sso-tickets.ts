@@ -78,6 +78,7 @@ export class SsoTickets {
       exp: iat + ttl,
       remember: request.remember ?? false,
       ...(request.returnTo ? { returnTo: request.returnTo } : {}),
+      ...(request.nonce ? { nonce: request.nonce } : {}),
     };
     const { kid, privateKey } = await this.keys.signingKey();
     const ticket = signJws({ typ: SSO_TICKET_TYP, kid }, claims, privateKey);

@@ -10,6 +10,7 @@ use MediaWiki\Auth\AuthenticationResponse;
 use MediaWiki\Auth\AuthManager;
 use MediaWiki\Auth\RememberMeAuthenticationRequest;
 use MediaWiki\Extension\AuthBridge\Sso\AutoLogin;
+use MediaWiki\Extension\AuthBridge\Sso\BrowserNonce;
 use MediaWiki\Extension\AuthBridge\Sso\SsoAuthenticationRequest;
 use MediaWiki\Extension\AuthBridge\Sso\SsoServices;
 use MediaWiki\Extension\AuthBridge\Sso\TicketException;
@@ -23,10 +24,12 @@ use WANObjectCache;
 
 /**
  * Special:AuthBridgeLogin?ticket=…[&returnto=Page] — where the website sends a person with a
- * single-sign-on ticket. The ticket is proven (TicketLogin), then the wiki logs the person in
- * through AuthManager, so it sets its own session cookies, and sends them to a page of this
- * wiki. `?noticket=1&returnto=Page` is the website's "not logged in here" answer to an
- * automatic-login bounce. Nothing here ever redirects off the wiki.
+ * single-sign-on ticket. The ticket is proven (TicketLogin) and must carry this browser's
+ * nonce, then the wiki logs the person in through AuthManager, so it sets its own session
+ * cookies, and sends them to a page of this wiki. `?start=1&returnto=Page` begins the flow: it
+ * sets the nonce cookie and sends the browser to the website's ticket endpoint
+ * ($wgAuthBridgeSsoStartUrl), the only redirect off the wiki, and only to that setting.
+ * `?noticket=1&returnto=Page` is the website's "not logged in here" answer.
  */
 class SpecialAuthBridgeLogin extends UnlistedSpecialPage {
 	/** Messages for tickets refused locally or by the API; the log gets the reason. */
@@ -38,6 +41,7 @@ class SpecialAuthBridgeLogin extends UnlistedSpecialPage {
 		TicketException::DISABLED => 'authbridge-error-disabled',
 		TicketException::UNKNOWN_USER => 'authbridge-sso-error-invalid',
 		TicketException::WRONG_CLIENT => 'authbridge-sso-error-audience',
+		TicketException::WRONG_BROWSER => 'authbridge-sso-error-browser',
 	];
 
 	/** @var AuthManager */
@@ -79,7 +83,12 @@ class SpecialAuthBridgeLogin extends UnlistedSpecialPage {
 			return;
 		}
 		$returnParam = $request->getVal( 'returnto' );
+		if ( $request->getCheck( 'start' ) ) {
+			$this->start( $returnParam );
+			return;
+		}
 		if ( $request->getCheck( 'noticket' ) ) {
+			BrowserNonce::clear( $request->response() );
 			AutoLogin::remember( $request->response(), $this->getConfig() );
 			$target = self::safeReturnTo( $returnParam ) ?? Title::newMainPage();
 			$out->redirect( $target->getFullURL() );
@@ -96,8 +105,12 @@ class SpecialAuthBridgeLogin extends UnlistedSpecialPage {
 			return;
 		}
 
+		$browserNonce = $request->getCookie( BrowserNonce::COOKIE );
+		// Used once, whatever the outcome: the next attempt starts over with a fresh nonce.
+		BrowserNonce::clear( $request->response() );
 		try {
-			[ $redeemed ] = $this->sso->ticketLogin()->prove( $ticket, time() );
+			[ $redeemed ] = $this->sso->ticketLogin()->prove(
+				$ticket, time(), $browserNonce, $this->sso->requireNonce() );
 		} catch ( TicketException $e ) {
 			$logger->info( 'SSO: ticket refused ({code}): {reason}', [
 				'code' => $e->getTicketCode(), 'reason' => $e->getMessage(),
@@ -135,6 +148,31 @@ class SpecialAuthBridgeLogin extends UnlistedSpecialPage {
 		// A secondary provider wants more (e.g. a second factor): the login form handles that.
 		$this->authManager->removeAuthenticationSessionData( null );
 		$this->showError( 'authbridge-sso-error-interactive' );
+	}
+
+	/**
+	 * Begins single sign-on in this browser: a fresh nonce cookie, then the website's ticket
+	 * endpoint with its hash, so the ticket that comes back is good in this browser only.
+	 *
+	 * @param string|null $returnParam
+	 */
+	private function start( ?string $returnParam ): void {
+		$startUrl = $this->sso->startUrl();
+		if ( $startUrl === '' ) {
+			$this->showError( 'authbridge-sso-error-notconfigured' );
+			return;
+		}
+		$target = self::safeReturnTo( $returnParam );
+		if ( $target === null ) {
+			$this->showError( 'authbridge-sso-error-returnto' );
+			return;
+		}
+		$request = $this->getRequest();
+		$this->getOutput()->redirect( wfAppendQuery( $startUrl, [
+			'returnto' => $target->isMainPage() ? '' : $target->getPrefixedText(),
+			'wiki' => (string)$this->sso->options->get( 'AuthBridgeWikiId' ),
+			'nonce' => BrowserNonce::start( $request->response() ),
+		] ) );
 	}
 
 	/**

@@ -49,6 +49,7 @@ class SsoHooks implements MediaWikiPerformActionHook, UserLogoutCompleteHook, Sp
 			$output->redirect( wfAppendQuery( $url, [
 				'returnto' => $title->getPrefixedText(),
 				'wiki' => (string)$this->config->get( 'AuthBridgeWikiId' ),
+				'nonce' => BrowserNonce::start( $request->response() ),
 			] ) );
 			return false;
 		}

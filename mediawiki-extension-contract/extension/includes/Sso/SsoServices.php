@@ -19,6 +19,8 @@ class SsoServices {
 		'AuthBridgeWikiId',
 		'AuthBridgeSsoIssuer',
 		'AuthBridgeAutoLoginUrl',
+		'AuthBridgeSsoStartUrl',
+		'AuthBridgeSsoRequireNonce',
 		'AuthBridgeLogoutUrl',
 	];
 
@@ -42,6 +44,16 @@ class SsoServices {
 	public function isEnabled(): bool {
 		return (string)$this->options->get( 'AuthBridgeWikiId' ) !== ''
 			&& (string)$this->options->get( 'AuthBridgeApiUrl' ) !== '';
+	}
+
+	/** @return string where Special:AuthBridgeLogin?start=1 sends the browser for a ticket; '' when nowhere */
+	public function startUrl(): string {
+		$url = (string)$this->options->get( 'AuthBridgeSsoStartUrl' );
+		return $url !== '' ? $url : (string)$this->options->get( 'AuthBridgeAutoLoginUrl' );
+	}
+
+	public function requireNonce(): bool {
+		return (bool)$this->options->get( 'AuthBridgeSsoRequireNonce' );
 	}
 
 	public function ticketLogin(): TicketLogin {

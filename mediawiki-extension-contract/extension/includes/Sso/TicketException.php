@@ -17,6 +17,8 @@ class TicketException extends Exception {
 	public const DISABLED = 'ACCOUNT_DISABLED';
 	public const UNKNOWN_USER = 'USER_NOT_FOUND';
 	public const WRONG_CLIENT = 'TICKET_WRONG_CLIENT';
+	/** Checked by the wiki alone (the API never sees the browser): no nonce, or another browser's. */
+	public const WRONG_BROWSER = 'TICKET_NOT_FOR_THIS_BROWSER';
 	/** Problem codes of POST /v1/sso/tickets/redeem that refuse the ticket (rather than fail). */
 	public const REDEEM_CODES = [
 		self::INVALID, self::EXPIRED, self::REPLAYED, self::DISABLED, self::UNKNOWN_USER, self::WRONG_CLIENT,

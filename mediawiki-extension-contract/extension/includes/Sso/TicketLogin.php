@@ -31,15 +31,21 @@ class TicketLogin {
 	}
 
 	/**
+	 * The browser check comes after the local used-ticket note (so a replay is reported as one,
+	 * and a ticket opened in the wrong browser is burnt here) and before the redeem call.
+	 *
 	 * @param string $ticket
 	 * @param int $now
+	 * @param string|null $browserNonce this browser's nonce cookie (BrowserNonce)
+	 * @param bool $requireNonce $wgAuthBridgeSsoRequireNonce
 	 * @return array [ RedeemedTicket, array claims ]
 	 * @throws TicketException
 	 * @throws UnexpectedResponseException
 	 */
-	public function prove( string $ticket, int $now ): array {
+	public function prove( string $ticket, int $now, ?string $browserNonce, bool $requireNonce = true ): array {
 		$claims = $this->verify( $ticket, TicketVerifier::TYP_TICKET, $now );
 		$this->used->consume( $claims['jti'], $claims['exp'], $now );
+		BrowserNonce::check( $claims, $browserNonce, $requireNonce );
 		$redeemed = $this->client->redeemTicket( $ticket );
 		if ( $redeemed->user->username !== $claims['sub'] || $redeemed->audience !== $this->wikiId ) {
 			throw new UnexpectedResponseException( 'redeem answered another user or wiki than the ticket names' );

@@ -3,6 +3,7 @@
 namespace MediaWiki\Extension\AuthBridge\Tests;
 
 use HashBagOStuff;
+use MediaWiki\Extension\AuthBridge\Sso\BrowserNonce;
 use MediaWiki\Extension\AuthBridge\Sso\TicketException;
 use MediaWiki\Extension\AuthBridge\Sso\TicketVerifier;
 use MediaWiki\Extension\AuthBridge\Sso\UsedTickets;
@@ -15,6 +16,7 @@ use PHPUnit\Framework\TestCase;
  * @covers \MediaWiki\Extension\AuthBridge\Sso\TicketVerifier
  * @covers \MediaWiki\Extension\AuthBridge\Sso\TicketException
  * @covers \MediaWiki\Extension\AuthBridge\Sso\UsedTickets
+ * @covers \MediaWiki\Extension\AuthBridge\Sso\BrowserNonce
  */
 class SsoTicketVectorsTest extends TestCase {
 	private static function file(): array {
@@ -45,6 +47,10 @@ class SsoTicketVectorsTest extends TestCase {
 			if ( $typ === TicketVerifier::TYP_TICKET ) {
 				$used->consume( $claims['jti'], $claims['exp'], $doc['clock'] );
 			}
+			if ( array_key_exists( 'browserNonce', $vector ) ) {
+				// As Special:AuthBridgeLogin does, with $wgAuthBridgeSsoRequireNonce at its default.
+				BrowserNonce::check( $claims, $vector['browserNonce'], true );
+			}
 			return $claims;
 		};
 
@@ -65,6 +71,9 @@ class SsoTicketVectorsTest extends TestCase {
 		if ( array_key_exists( 'remember', $vector['expect'] ) ) {
 			$this->assertSame( $vector['expect']['remember'], $claims['remember'] ?? false );
 			$this->assertSame( $vector['expect']['returnTo'], $claims['returnTo'] ?? null );
+		}
+		if ( array_key_exists( 'nonce', $vector['expect'] ) ) {
+			$this->assertSame( $vector['expect']['nonce'], $claims['nonce'] ?? null );
 		}
 	}
 

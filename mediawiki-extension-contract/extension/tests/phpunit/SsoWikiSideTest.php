@@ -11,6 +11,7 @@ use MediaWiki\Extension\AuthBridge\ApiClient;
 use MediaWiki\Extension\AuthBridge\RemoteUser;
 use MediaWiki\Extension\AuthBridge\Special\SpecialAuthBridgeLogin;
 use MediaWiki\Extension\AuthBridge\Sso\AutoLogin;
+use MediaWiki\Extension\AuthBridge\Sso\BrowserNonce;
 use MediaWiki\Extension\AuthBridge\Sso\JwksStore;
 use MediaWiki\Extension\AuthBridge\Sso\SsoAuthenticationRequest;
 use MediaWiki\Extension\AuthBridge\Sso\SsoPrimaryAuthenticationProvider;
@@ -33,6 +34,7 @@ use WANObjectCache;
  * @covers \MediaWiki\Extension\AuthBridge\Sso\TicketLogin
  * @covers \MediaWiki\Extension\AuthBridge\Sso\JwksStore
  * @covers \MediaWiki\Extension\AuthBridge\Sso\AutoLogin
+ * @covers \MediaWiki\Extension\AuthBridge\Sso\BrowserNonce
  * @covers \MediaWiki\Extension\AuthBridge\ApiClient
  */
 class SsoWikiSideTest extends TestCase {
@@ -164,30 +166,44 @@ class SsoWikiSideTest extends TestCase {
 		$this->client( ( new FakeApi() )->answer( $status, $body ), new ArrayLogger() )->redeemTicket( 'a.b.c' );
 	}
 
-	public function testTicketLoginRefusesAReplayBeforeAskingTheApi() {
-		$doc = json_decode( file_get_contents( dirname( __DIR__, 3 ) . '/vectors/sso-tickets.json' ), true );
-		$valid = array_values( array_filter( $doc['vectors'], static function ( $v ) {
-			return $v['name'] === 'valid';
+	private static function vectors(): array {
+		return json_decode( file_get_contents( dirname( __DIR__, 3 ) . '/vectors/sso-tickets.json' ), true );
+	}
+
+	private static function vector( string $name ): array {
+		return array_values( array_filter( self::vectors()['vectors'], static function ( $v ) use ( $name ) {
+			return $v['name'] === $name;
 		} ) )[0];
-		$user = [ 'id' => 'u1', 'username' => 'Jane Doe', 'realName' => '', 'email' => null, 'emailVerified' => false,
-			'groups' => [], 'disabled' => false ];
-		$api = ( new FakeApi() )
-			->answerJson( 200, $doc['context']['jwks'] )
-			->answerJson( 200, [ 'user' => $user, 'remember' => false, 'returnTo' => null, 'audience' => 'wiki-a' ] );
-		$log = new ArrayLogger();
+	}
+
+	/** A TicketLogin on $api (JWKS answered first, then whatever redeem answers were queued). */
+	private function ticketLogin( FakeApi $api, ArrayLogger $log ): TicketLogin {
+		$doc = self::vectors();
 		$client = $this->client( $api, $log );
 		$stash = new HashBagOStuff();
-		$login = new TicketLogin(
+		return new TicketLogin(
 			$client,
 			new JwksStore( $client, new WANObjectCache( [ 'cache' => new HashBagOStuff() ] ), $stash, 'http://api.test' ),
 			new UsedTickets( $stash ),
 			$doc['context']['issuer'],
 			'wiki-a'
 		);
-		[ $redeemed ] = $login->prove( $valid['token'], $doc['clock'] );
+	}
+
+	public function testTicketLoginRefusesAReplayBeforeAskingTheApi() {
+		$doc = self::vectors();
+		$valid = self::vector( 'valid-nonce' );
+		$user = [ 'id' => 'u1', 'username' => 'Jane Doe', 'realName' => '', 'email' => null, 'emailVerified' => false,
+			'groups' => [], 'disabled' => false ];
+		$api = ( new FakeApi() )
+			->answerJson( 200, $doc['context']['jwks'] )
+			->answerJson( 200, [ 'user' => $user, 'remember' => false, 'returnTo' => null, 'audience' => 'wiki-a' ] );
+		$log = new ArrayLogger();
+		$login = $this->ticketLogin( $api, $log );
+		[ $redeemed ] = $login->prove( $valid['token'], $doc['clock'], $valid['browserNonce'] );
 		$this->assertSame( 'Jane Doe', $redeemed->user->username );
 		try {
-			$login->prove( $valid['token'], $doc['clock'] );
+			$login->prove( $valid['token'], $doc['clock'], $valid['browserNonce'] );
 			$this->fail( 'replayed' );
 		} catch ( TicketException $e ) {
 			$this->assertSame( TicketException::REPLAYED, $e->getTicketCode() );
@@ -195,6 +211,71 @@ class SsoWikiSideTest extends TestCase {
 		$this->assertCount( 2, $api->requests, 'JWKS once (then cached), one redeem, nothing for the replay' );
 		$this->assertStringNotContainsString( self::SECRET, $log->dump() );
 		$this->assertStringNotContainsString( $valid['token'], $log->dump() );
+	}
+
+	public static function provideTicketsForAnotherBrowser(): iterable {
+		yield "another browser's nonce" => [ 'nonce-other-browser', true ];
+		yield 'no nonce cookie in this browser' => [ 'nonce-no-cookie', true ];
+		yield 'the cookie itself as the claim' => [ 'nonce-cookie-not-hashed', true ];
+		yield 'no nonce in the ticket' => [ 'nonce-missing', true ];
+		yield "another browser's nonce, nonce not required" => [ 'nonce-other-browser', false ];
+	}
+
+	/**
+	 * @dataProvider provideTicketsForAnotherBrowser
+	 */
+	public function testTicketLoginRefusesAnotherBrowsersTicketWithoutRedeemingIt( string $name, bool $required ) {
+		$doc = self::vectors();
+		$vector = self::vector( $name );
+		$api = ( new FakeApi() )->answerJson( 200, $doc['context']['jwks'] );
+		$log = new ArrayLogger();
+		try {
+			$this->ticketLogin( $api, $log )->prove( $vector['token'], $doc['clock'], $vector['browserNonce'], $required );
+			$this->fail( 'the ticket passed in another browser' );
+		} catch ( TicketException $e ) {
+			$this->assertSame( TicketException::WRONG_BROWSER, $e->getTicketCode() );
+			$this->assertSame( 'TICKET_NOT_FOR_THIS_BROWSER', $e->getContractCode() );
+		}
+		$this->assertCount( 1, $api->requests, 'the JWKS only: no redeem for a ticket of another browser' );
+		$this->assertStringNotContainsString( $vector['token'], $log->dump() );
+	}
+
+	public function testTicketsWithoutNonceOnlyPassWhenNotRequired() {
+		$doc = self::vectors();
+		$vector = self::vector( 'nonce-missing' );
+		$user = [ 'id' => 'u1', 'username' => 'Jane Doe', 'realName' => '', 'email' => null, 'emailVerified' => false,
+			'groups' => [], 'disabled' => false ];
+		$api = ( new FakeApi() )
+			->answerJson( 200, $doc['context']['jwks'] )
+			->answerJson( 200, [ 'user' => $user, 'remember' => false, 'returnTo' => null, 'audience' => 'wiki-a' ] );
+		[ $redeemed ] = $this->ticketLogin( $api, new ArrayLogger() )
+			->prove( $vector['token'], $doc['clock'], $vector['browserNonce'], false );
+		$this->assertSame( 'Jane Doe', $redeemed->user->username );
+	}
+
+	private static function response(): \FauxResponse {
+		$response = new \FauxResponse();
+		$response->setCookieConfig( new HashConfig( [
+			'CookiePath' => '/', 'CookiePrefix' => '', 'CookieDomain' => '', 'CookieSecure' => false,
+			'CookieExpiration' => 0, 'CookieHttpOnly' => false,
+		] ) );
+		return $response;
+	}
+
+	/** SameSite=Lax is not recorded by FauxResponse; the full-stack suite checks it in Chromium. */
+	public function testStartSetsAShortLivedHttpOnlyCookieAndHandsOutOnlyItsHash() {
+		$response = self::response();
+		$nonce = BrowserNonce::start( $response );
+		$cookie = $response->getCookieData( BrowserNonce::COOKIE );
+		$this->assertMatchesRegularExpression( '/^[A-Za-z0-9_-]{43}$/', $cookie['value'] );
+		$this->assertTrue( $cookie['httpOnly'] );
+		$this->assertGreaterThan( time(), $cookie['expire'] );
+		$this->assertLessThanOrEqual( time() + BrowserNonce::LIFETIME, $cookie['expire'] );
+		$this->assertMatchesRegularExpression( '/^[A-Za-z0-9_-]{43}$/', $nonce );
+		$this->assertNotSame( $cookie['value'], $nonce );
+		$this->assertSame( BrowserNonce::hash( $cookie['value'] ), $nonce );
+		BrowserNonce::check( [ 'nonce' => $nonce ], $cookie['value'], true );
+		$this->assertNotSame( $nonce, BrowserNonce::start( self::response() ), 'a fresh nonce each time' );
 	}
 
 	public static function provideUserAgents(): iterable {

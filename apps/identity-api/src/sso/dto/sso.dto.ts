@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { SSO_NONCE_PATTERN } from '@authbridge/contract';
 import type {
   IssueTicketRequest, IssueTicketResponse, Jwk, JwkSet, RedeemTicketRequest, RedeemTicketResponse, SsoLogoutRequest,
   SsoLogoutResponse, SsoLogoutResult,
@@ -23,6 +24,14 @@ export class IssueTicketDto implements IssueTicketRequest {
   @ApiPropertyOptional({ description: 'The wiki id ($wgAuthBridgeWikiId); optional when exactly one wiki is registered.', maxLength: 64 })
   @IsOptional() @IsString() @Matches(/^[A-Za-z0-9._-]{1,64}$/)
   audience?: string;
+
+  @ApiPropertyOptional({
+    description: "The `nonce` query parameter the wiki sent the browser with (base64url SHA-256 of the wiki's browser cookie). Copied into the ticket's claims; the wiki refuses a ticket whose nonce is not its browser's.",
+    pattern: SSO_NONCE_PATTERN.source,
+    example: 'n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg',
+  })
+  @IsOptional() @IsString() @Matches(SSO_NONCE_PATTERN, { message: 'nonce must be 43 base64url characters (a SHA-256)' })
+  nonce?: string;
 }
 
 export class IssueTicketResponseDto implements IssueTicketResponse {
