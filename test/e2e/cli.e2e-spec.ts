@@ -1,9 +1,14 @@
+import { jest } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const CLI = resolve('dist/apps/cli/src/main.js');
+
+// Each case starts several CLI processes (Nest context, migrations, argon2id): seconds, not
+// milliseconds, on a loaded 2-core machine. A guard against hangs, not a speed assertion.
+jest.setTimeout(30000);
 
 interface CliResult { code: number; stdout: string; stderr: string }
 
