@@ -30,6 +30,7 @@ use Wikimedia\Rdbms\ILoadBalancer;
  * email, real name and mapped groups follow the website at every login.
  */
 class AuthBridgePrimaryAuthenticationProvider extends AbstractPasswordPrimaryAuthenticationProvider {
+	use PassesWebsiteUsers;
 
 	public const CONSTRUCTOR_OPTIONS = [
 		'AuthBridgeApiUrl',
@@ -54,8 +55,6 @@ class AuthBridgePrimaryAuthenticationProvider extends AbstractPasswordPrimaryAut
 	private $bridgeLogger;
 	/** @var ApiClient|null */
 	private $client = null;
-	/** @var RemoteUser[] website users that passed in this request, by wiki name */
-	private $passed = [];
 
 	/**
 	 * @param Config $mainConfig
@@ -184,29 +183,7 @@ class AuthBridgePrimaryAuthenticationProvider extends AbstractPasswordPrimaryAut
 			);
 			return $this->failResponse( $req );
 		}
-		$linked = $this->profileSync->linkedId( $name );
-		if ( $linked !== null && $linked !== $remote->id ) {
-			$this->bridgeLogger->warning(
-				'Refused to log in {user}: the wiki account belongs to website user {linkedId}, not {remoteId}', [
-					'user' => $name, 'linkedId' => $linked, 'remoteId' => $remote->id,
-				]
-			);
-			return AuthenticationResponse::newFail( wfMessage( 'authbridge-error-conflict' ) );
-		}
-		$this->passed[$name] = $remote;
-		$this->bridgeLogger->info( 'Website user {user} logged in', [ 'user' => $name ] );
-		return AuthenticationResponse::newPass( $name );
-	}
-
-	/** @inheritDoc */
-	public function postAuthentication( $user, AuthenticationResponse $response ) {
-		if ( $response->status !== AuthenticationResponse::PASS || !$user ) {
-			return;
-		}
-		$remote = $this->passed[$user->getName()] ?? null;
-		if ( $remote && $user->isRegistered() ) {
-			$this->profileSync->apply( $user, $remote, (bool)$this->options->get( 'AuthBridgeSyncProfile' ) );
-		}
+		return $this->passWebsiteUser( $name, $remote, 'password' );
 	}
 
 	/**
@@ -238,7 +215,6 @@ class AuthBridgePrimaryAuthenticationProvider extends AbstractPasswordPrimaryAut
 		}
 		return !( $this->getPassword( $row->user_password ) instanceof InvalidPassword );
 	}
-
 
 	/** @return array the end user's context for the identity API (not the wiki server's) */
 	private function endUserContext(): array {

@@ -9,6 +9,7 @@ use MediaWiki\Auth\AuthenticationRequest;
 use MediaWiki\Auth\AuthenticationResponse;
 use MediaWiki\Config\ServiceOptions;
 use MediaWiki\Extension\AuthBridge\AuthBridgePrimaryAuthenticationProvider;
+use MediaWiki\Extension\AuthBridge\PassesWebsiteUsers;
 use MediaWiki\Extension\AuthBridge\ProfileSync;
 use MediaWiki\Extension\AuthBridge\RemoteUser;
 use MediaWiki\Logger\LoggerFactory;
@@ -26,6 +27,7 @@ use User;
  * ProfileSync as the password login. Abstains on everything else (forms, clientlogin, bots).
  */
 class SsoPrimaryAuthenticationProvider extends AbstractPrimaryAuthenticationProvider {
+	use PassesWebsiteUsers;
 
 	public const CONSTRUCTOR_OPTIONS = [
 		'AuthBridgeGroupMap',
@@ -38,8 +40,6 @@ class SsoPrimaryAuthenticationProvider extends AbstractPrimaryAuthenticationProv
 	private $profileSync;
 	/** @var LoggerInterface */
 	private $bridgeLogger;
-	/** @var RemoteUser[] by wiki name, for postAuthentication */
-	private $passed = [];
 
 	public function __construct(
 		Config $mainConfig,
@@ -82,29 +82,8 @@ class SsoPrimaryAuthenticationProvider extends AbstractPrimaryAuthenticationProv
 			] );
 			return AuthenticationResponse::newFail( wfMessage( 'authbridge-sso-error-localonly' ) );
 		}
-		$linked = $this->profileSync->linkedId( $name );
-		if ( $linked !== null && $linked !== $remote->id ) {
-			$this->bridgeLogger->warning( 'SSO: refused {user}: the wiki account belongs to website user {linkedId}', [
-				'user' => $name, 'linkedId' => $linked,
-			] );
-			return AuthenticationResponse::newFail( wfMessage( 'authbridge-error-conflict' ) );
-		}
-		$this->passed[$name] = $remote;
-		$this->bridgeLogger->info( 'SSO: website user {user} logged in with a ticket', [ 'user' => $name ] );
-		return AuthenticationResponse::newPass( $name );
+		return $this->passWebsiteUser( $name, $remote, 'ticket' );
 	}
-
-	/** @inheritDoc */
-	public function postAuthentication( $user, AuthenticationResponse $response ) {
-		if ( $response->status !== AuthenticationResponse::PASS || !$user ) {
-			return;
-		}
-		$remote = $this->passed[$user->getName()] ?? null;
-		if ( $remote && $user->isRegistered() ) {
-			$this->profileSync->apply( $user, $remote, (bool)$this->options->get( 'AuthBridgeSyncProfile' ) );
-		}
-	}
-
 
 	/** @inheritDoc */
 	public function testUserExists( $username, $flags = User::READ_NORMAL ) {
