@@ -29,7 +29,10 @@ async function startExampleWebsite({ apiUrl, secret, wikiId, wikiUrl }) {
       AUTHBRIDGE_WIKI_URL: wikiUrl,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so stopChild() ends php -S and the workers it forks together.
+    detached: true,
   });
+  child.killGroup = true;
   captureOutput(child);
   const url = `http://localhost:${port}`;
   await waitFor('example website', async () => (await fetch(`http://127.0.0.1:${port}/`)).ok, { child });
