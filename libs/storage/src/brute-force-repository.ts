@@ -127,6 +127,28 @@ function lockFor(failures: ReturnType<typeof sql> | number, rule: LockRule, now:
   return sql`case when (${failures}) >= ${big(rule.maxFailures)} then ${big(now)} + (${seconds}) * 1000 else 0 end`;
 }
 
+/**
+ * One failure more on a counter, in one statement (no read-modify-write, so concurrent
+ * failures are never lost). `onlyWhen` may veto the update of an existing row, which is then
+ * not returned.
+ */
+function upsertFailure(executor: Kysely<Database>, key: CounterKey, rule: LockRule, now: number, onlyWhen = sql``) {
+  const failures = nextFailures(rule, now);
+  return sql<Row>`
+    insert into brute_force_counters (kind, username, address, failures, last_failure_at, locked_until)
+    values (${key.kind}, ${key.username}, ${key.address}, 1, ${big(now)}, ${lockFor(1, rule, now)})
+    on conflict (kind, username, address) do update set
+      failures = ${failures},
+      last_failure_at = ${big(now)},
+      locked_until = ${lockFor(failures, rule, now)}
+    ${onlyWhen}
+    returning kind, username, address, failures, last_failure_at, locked_until`.execute(executor);
+}
+
+function findCounter(executor: Kysely<Database>, key: CounterKey) {
+  return executor.selectFrom('brute_force_counters').selectAll().where('kind', '=', key.kind).where('username', '=', key.username).where('address', '=', key.address).executeTakeFirst();
+}
+
 @Injectable()
 export class KyselyBruteForceRepository extends BruteForceRepository {
   constructor(private readonly db: Db) {
@@ -169,37 +191,20 @@ export class KyselyBruteForceRepository extends BruteForceRepository {
   /** One upsert: a new counter starts at 1; an existing one counts only while unlocked. */
   private async pass(trx: Transaction<Database>, { key, rule, lockedBy }: Gate, now: number): Promise<CounterState> {
     const resetBefore = now - rule.windowSeconds * 1000;
-    const failures = nextFailures(rule, now);
     const accountLocked = lockedBy
       ? sql`and not (brute_force_counters.failures > 0 and brute_force_counters.last_failure_at >= ${big(resetBefore)} and exists (
           select 1 from brute_force_counters l
           where l.kind = ${lockedBy.kind} and l.username = ${lockedBy.username} and l.address = ${lockedBy.address} and l.locked_until > ${big(now)}))`
       : sql``;
-    const { rows } = await sql<Row>`
-      insert into brute_force_counters (kind, username, address, failures, last_failure_at, locked_until)
-      values (${key.kind}, ${key.username}, ${key.address}, 1, ${big(now)}, ${lockFor(1, rule, now)})
-      on conflict (kind, username, address) do update set
-        failures = ${failures},
-        last_failure_at = ${big(now)},
-        locked_until = ${lockFor(failures, rule, now)}
-      where brute_force_counters.locked_until <= ${big(now)} ${accountLocked}
-      returning kind, username, address, failures, last_failure_at, locked_until`.execute(trx);
+    const { rows } = await upsertFailure(trx, key, rule, now, sql`where brute_force_counters.locked_until <= ${big(now)} ${accountLocked}`);
     if (rows.length) return toState(rows[0]);
-    const own = await trx.selectFrom('brute_force_counters').selectAll().where('kind', '=', key.kind).where('username', '=', key.username).where('address', '=', key.address).executeTakeFirst();
-    const holder = lockedBy && (await trx.selectFrom('brute_force_counters').selectAll().where('kind', '=', lockedBy.kind).where('username', '=', lockedBy.username).where('address', '=', lockedBy.address).executeTakeFirst());
+    const own = await findCounter(trx, key);
+    const holder = lockedBy && (await findCounter(trx, lockedBy));
     throw new Refused(Math.max(Number(own?.locked_until ?? 0), Number(holder?.locked_until ?? 0)));
   }
 
   async count(key: CounterKey, rule: LockRule, now: number): Promise<CounterState> {
-    const failures = nextFailures(rule, now);
-    const { rows } = await sql<Row>`
-      insert into brute_force_counters (kind, username, address, failures, last_failure_at, locked_until)
-      values (${key.kind}, ${key.username}, ${key.address}, 1, ${big(now)}, ${lockFor(1, rule, now)})
-      on conflict (kind, username, address) do update set
-        failures = ${failures},
-        last_failure_at = ${big(now)},
-        locked_until = ${lockFor(failures, rule, now)}
-      returning kind, username, address, failures, last_failure_at, locked_until`.execute(this.db);
+    const { rows } = await upsertFailure(this.db, key, rule, now);
     return toState(rows[0]);
   }
 
@@ -217,7 +222,7 @@ export class KyselyBruteForceRepository extends BruteForceRepository {
   }
 
   async get(key: CounterKey): Promise<CounterState | undefined> {
-    const row = await this.db.selectFrom('brute_force_counters').selectAll().where('kind', '=', key.kind).where('username', '=', key.username).where('address', '=', key.address).executeTakeFirst();
+    const row = await findCounter(this.db, key);
     return row && toState(row);
   }
 
