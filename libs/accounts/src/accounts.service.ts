@@ -37,11 +37,11 @@ export class AccountsService {
 
   async list(options: { prefix?: string; limit?: number; cursor?: string }): Promise<UserPage> {
     const limit = Math.min(options.limit ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
-    const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
+    const after = options.cursor === undefined ? undefined : decodeCursor('u', options.cursor);
     // One extra row tells whether another page exists without a count query.
     const rows = await this.users.list({ prefix: usernamePrefix(options.prefix ?? ''), after, limit: limit + 1 });
     const page = rows.slice(0, limit);
-    const nextCursor = rows.length > limit ? encodeCursor(page[page.length - 1].username) : null;
+    const nextCursor = rows.length > limit ? encodeCursor('u', page[page.length - 1].username) : null;
     return { items: page.map(toUserJson), nextCursor };
   }
 

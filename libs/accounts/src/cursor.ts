@@ -1,16 +1,22 @@
 import { DomainError } from '@authbridge/contract';
 
-const PREFIX = 'u:';
-
-/** Cursors are opaque to callers so the paging key can change without a contract change. */
-export function encodeCursor(lastUsername: string): string {
-  return Buffer.from(PREFIX + lastUsername, 'utf8').toString('base64url');
+/**
+ * Cursors are opaque to callers so the paging key can change without a contract change. Each
+ * kind of list has its own prefix, so a cursor of one list is refused by another.
+ */
+export function encodeCursor(kind: string, position: string): string {
+  return Buffer.from(`${kind}:${position}`, 'utf8').toString('base64url');
 }
 
-export function decodeCursor(cursor: string): string {
+/** The position a cursor of this kind holds; INVALID_CURSOR when it was not made by encodeCursor. */
+export function decodeCursor(kind: string, cursor: string): string {
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!text.startsWith(PREFIX) || Buffer.from(text, 'utf8').toString('base64url') !== cursor) {
-    throw new DomainError('INVALID_CURSOR', 'This cursor was not issued by this API.');
+  if (!text.startsWith(`${kind}:`) || Buffer.from(text, 'utf8').toString('base64url') !== cursor) {
+    throw invalidCursor();
   }
-  return text.slice(PREFIX.length);
+  return text.slice(kind.length + 1);
+}
+
+export function invalidCursor(): DomainError {
+  return new DomainError('INVALID_CURSOR', 'This cursor was not issued by this API.');
 }

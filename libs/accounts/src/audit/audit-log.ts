@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DomainError, type AuditEventJson, type AuditEventName, type AuditPage } from '@authbridge/contract';
+import { type AuditEventJson, type AuditEventName, type AuditPage } from '@authbridge/contract';
 import { AuditRepository } from '@authbridge/storage';
 import { Clock } from '../clock';
+import { decodeCursor, encodeCursor, invalidCursor } from '../cursor';
 
 /** Who made an administrative change: a client credential, or the command-line tool (null). */
 export interface Actor {
@@ -95,17 +96,12 @@ function timeOrderedId(now: number): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
-const CURSOR_PREFIX = 'a:';
-
 function encodeAuditCursor(at: string, id: string): string {
-  return Buffer.from(`${CURSOR_PREFIX}${at}|${id}`, 'utf8').toString('base64url');
+  return encodeCursor('a', `${at}|${id}`);
 }
 
 function decodeAuditCursor(cursor: string): { at: string; id: string } {
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  const match = /^a:(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)\|([0-9a-f-]{36})$/.exec(text);
-  if (!match || Buffer.from(text, 'utf8').toString('base64url') !== cursor) {
-    throw new DomainError('INVALID_CURSOR', 'This cursor was not issued by this API.');
-  }
+  const match = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)\|([0-9a-f-]{36})$/.exec(decodeCursor('a', cursor));
+  if (!match) throw invalidCursor();
   return { at: match[1], id: match[2] };
 }
