@@ -1,26 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Kysely, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { Db } from './database';
-import { registerMigration } from './migrations';
-
-registerMigration('2026-11-28-130-audit-events', {
-  async up(db: Kysely<any>) {
-    await db.schema
-      .createTable('audit_events')
-      .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
-      .addColumn('at', 'varchar(32)', (c) => c.notNull())
-      .addColumn('event', 'varchar(32)', (c) => c.notNull())
-      .addColumn('outcome', 'varchar(32)', (c) => c.notNull())
-      .addColumn('username', 'text')
-      .addColumn('client_id', 'varchar(64)')
-      .addColumn('address', 'varchar(64)')
-      .addColumn('password_checked', 'integer', (c) => c.notNull().defaultTo(0))
-      .addColumn('detail_json', 'text', (c) => c.notNull().defaultTo('{}'))
-      .execute();
-    await db.schema.createIndex('audit_events_at').on('audit_events').columns(['at', 'id']).execute();
-    await db.schema.createIndex('audit_events_username_at').on('audit_events').columns(['username', 'at', 'id']).execute();
-  },
-});
 
 /** One authentication or administration event. Never holds a password, a hash or a secret. */
 export interface AuditRecord {

@@ -1,25 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Kysely, sql, type Transaction } from 'kysely';
 import type { Db } from './database';
-import { registerMigration } from './migrations';
 import type { Database } from './schema';
-
-registerMigration('2026-11-28-120-brute-force-counters', {
-  async up(db: Kysely<any>) {
-    await db.schema
-      .createTable('brute_force_counters')
-      .addColumn('kind', 'varchar(16)', (c) => c.notNull())
-      .addColumn('username', 'text', (c) => c.notNull())
-      .addColumn('address', 'varchar(64)', (c) => c.notNull())
-      .addColumn('failures', 'integer', (c) => c.notNull())
-      .addColumn('last_failure_at', 'bigint', (c) => c.notNull())
-      .addColumn('locked_until', 'bigint', (c) => c.notNull().defaultTo(0))
-      .addPrimaryKeyConstraint('brute_force_counters_pk', ['kind', 'username', 'address'])
-      .execute();
-    // The per-account lock of the first release is replaced by these counters.
-    await db.schema.dropTable('login_throttle').ifExists().execute();
-  },
-});
 
 /** `account`: one name, all addresses; `account-address`: one name from one address; `address`: one address, all names. */
 export type CounterKind = 'account' | 'account-address' | 'address';

@@ -1,16 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { Kysely, type Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import { isUniqueViolation, type Db } from './database';
-import { registerMigration } from './migrations';
 import type { ClientRecord } from './records';
 import type { ClientsTable } from './schema';
-
-/** Which clients may tell the API the end user's address (SPEC.md, "The end user's address"). */
-registerMigration('2026-11-28-110-client-forwards-end-user-address', {
-  async up(db: Kysely<any>) {
-    await db.schema.alterTable('clients').addColumn('forwards_end_user_address', 'integer', (c) => c.notNull().defaultTo(0)).execute();
-  },
-});
 
 function toRecord(row: Selectable<ClientsTable>): ClientRecord {
   return {

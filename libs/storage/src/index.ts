@@ -1,5 +1,5 @@
 export * from './database';
-export * from './migrations';
+export { MIGRATIONS, migrateToLatest } from './migrations';
 export * from './records';
 export * from './user-repository';
 export * from './client-repository';

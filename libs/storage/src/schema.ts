@@ -1,4 +1,7 @@
-/** Columns are portable between SQLite and PostgreSQL: text timestamps (ISO 8601 UTC), integer flags. */
+/**
+ * The store's whole schema, in one place (`migrations/` makes it). Columns are portable between
+ * SQLite and PostgreSQL: text timestamps (ISO 8601 UTC), integer flags.
+ */
 export interface UsersTable {
   id: string;
   username: string;
@@ -8,6 +11,12 @@ export interface UsersTable {
   groups_json: string;
   disabled: number;
   password_hash: string | null;
+  /**
+   * SHA-256 of the password hash an import last wrote. A re-import changes the password only
+   * when the source's hash changed since, so it neither undoes the argon2id rehash of a user
+   * who logged in meanwhile nor rewrites rows that did not change.
+   */
+  imported_hash_sha256: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -27,6 +36,9 @@ export interface Database {
   clients: ClientsTable;
   brute_force_counters: BruteForceCountersTable;
   audit_events: AuditEventsTable;
+  sso_keys: SsoKeysTable;
+  sso_used_tickets: SsoUsedTicketsTable;
+  sso_wikis: SsoWikisTable;
 }
 
 /** One failure counter; times are epoch milliseconds so the lock arithmetic runs in SQL on both stores. */
@@ -50,4 +62,33 @@ export interface AuditEventsTable {
   address: string | null;
   password_checked: number;
   detail_json: string;
+}
+
+/** Signing keys of single-sign-on tickets; shared through the store by every API instance. */
+export interface SsoKeysTable {
+  kid: string;
+  /** Ed25519 public key, base64url (the JWK `x`). */
+  public_x: string;
+  /** PKCS#8 PEM; see SPEC.md "Single sign-on" for why it lives in the store. */
+  private_pem: string;
+  created_at: string;
+  /** Set when a newer key took over; the key still verifies until tickets it signed have expired. */
+  retired_at: string | null;
+}
+
+/** One row per redeemed ticket: the primary key makes "use once" a single atomic insert. */
+export interface SsoUsedTicketsTable {
+  jti: string;
+  expires_at: string;
+  used_at: string;
+}
+
+/** Wikis that accept tickets, managed with `cli sso wikis`. */
+export interface SsoWikisTable {
+  id: string;
+  /** $wgServer + $wgScriptPath of the wiki, e.g. https://wiki.example.org/w */
+  url: string;
+  /** When set, only this client credential may redeem the wiki's tickets. */
+  client_id: string | null;
+  created_at: string;
 }

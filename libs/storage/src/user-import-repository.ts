@@ -1,27 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { Kysely, PostgresAdapter, sql, type Insertable } from 'kysely';
+import { PostgresAdapter, sql, type Insertable } from 'kysely';
 import { v7 as timeOrderedUuid } from 'uuid';
 import type { Db } from './database';
-import { registerMigration } from './migrations';
 import type { UserRecord } from './records';
 import type { UsersTable } from './schema';
 
-/**
- * SHA-256 of the password hash an import last wrote. A re-import changes the password only
- * when the source's hash changed since, so it neither undoes the argon2id rehash of a user
- * who logged in meanwhile nor rewrites rows that did not change.
- */
-registerMigration('2026-11-28-200-users-imported-hash', {
-  async up(db: Kysely<any>) {
-    await db.schema.alterTable('users').addColumn('imported_hash_sha256', 'varchar(64)').execute();
-  },
-  async down(db: Kysely<any>) {
-    await db.schema.alterTable('users').dropColumn('imported_hash_sha256').execute();
-  },
-});
-
-type ImportColumns = { users: { imported_hash_sha256: string | null } };
-type ImportDb = Kysely<Db extends Kysely<infer D> ? D & ImportColumns : never>;
 
 export type ImportedProfile = Partial<Pick<UserRecord, 'realName' | 'email' | 'emailVerified' | 'groups' | 'disabled'>>;
 
@@ -52,13 +35,13 @@ const INSERT_CHUNK = 1000;
 
 @Injectable()
 export class KyselyUserImportRepository extends UserImportRepository {
-  private readonly db: ImportDb;
+  private readonly db: Db;
 
   private readonly postgres: boolean;
 
   constructor(db: Db) {
     super();
-    this.db = db.withTables<ImportColumns>() as unknown as ImportDb;
+    this.db = db;
     this.postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   }
 
@@ -114,7 +97,7 @@ export class KyselyUserImportRepository extends UserImportRepository {
   }
 
   /** Inserts new rows, skipping names that exist; returns how many went in. */
-  private async insertChunk(trx: ImportDb, rows: NewRow[]): Promise<number> {
+  private async insertChunk(trx: Db, rows: NewRow[]): Promise<number> {
     if (!this.postgres) {
       const result = await trx.insertInto('users').values(rows).onConflict((oc) => oc.column('username').doNothing()).executeTakeFirst();
       return Number(result.numInsertedOrUpdatedRows);
@@ -135,7 +118,7 @@ export class KyselyUserImportRepository extends UserImportRepository {
 
 type NewRow = ReturnType<typeof newRow>;
 
-function newRow(user: ImportedUser, now: string): Insertable<UsersTable & { imported_hash_sha256: string | null }> & { id: string; username: string } {
+function newRow(user: ImportedUser, now: string): Insertable<UsersTable> & { id: string; username: string } {
   const p = user.profile;
   return {
     // Time-ordered (UUIDv7): a million random v4 keys would scatter every batch over the whole
@@ -154,7 +137,7 @@ function newRow(user: ImportedUser, now: string): Insertable<UsersTable & { impo
   };
 }
 
-type StoredRow = Pick<UsersTable, 'real_name' | 'email' | 'email_verified' | 'groups_json' | 'disabled'> & { imported_hash_sha256: string | null };
+type StoredRow = Pick<UsersTable, 'real_name' | 'email' | 'email_verified' | 'groups_json' | 'disabled' | 'imported_hash_sha256'>;
 
 /** The columns whose value differs from the file, or undefined when the row is up to date. */
 function changedColumns(row: StoredRow, user: ImportedUser): Partial<StoredRow & { password_hash: string }> | undefined {

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Kysely, sql, type Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import { isPostgres, isUniqueViolation, type Db } from './database';
-import { registerMigration } from './migrations';
 import type { UserRecord, UserChanges } from './records';
 import type { UsersTable } from './schema';
 
@@ -44,17 +43,6 @@ function toColumns(changes: UserChanges): Partial<UsersTable> {
 function likePrefix(prefix: string): string {
   return prefix.replace(/[\\%_]/g, (c) => `\\${c}`) + '%';
 }
-
-/**
- * Names sort and match by their UTF-8 bytes on both stores: SQLite's BINARY collation does,
- * PostgreSQL's "C" collation does too, while the database's default (en_US, ...) would order
- * "alice" next to "Alice" and could not use the index for a LIKE prefix.
- */
-registerMigration('2026-11-28-100-username-byte-order', {
-  async up(db: Kysely<any>) {
-    if (isPostgres(db)) await sql`alter table users alter column username type varchar(255) collate "C"`.execute(db);
-  },
-});
 
 @Injectable()
 export class KyselyUserRepository extends UserRepository {
