@@ -1,4 +1,5 @@
 import { AppConfig, ConfigError, type ThrottleSettings } from './app-config';
+import { userSource } from './user-source-config';
 
 type Env = Record<string, string | undefined>;
 
@@ -76,5 +77,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
       ticketTtlSeconds: integer(env, 'SSO_TICKET_TTL_SECONDS', 30, 5, 60),
       logoutTimeoutMs: integer(env, 'SSO_LOGOUT_TIMEOUT_MS', 3000, 100, 60000),
     },
+    userSource: userSource(env),
   };
 }

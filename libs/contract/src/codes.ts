@@ -31,6 +31,9 @@ export const PROBLEM_STATUS = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   INTERNAL: 500,
   NOT_READY: 503,
+  SOURCE_UNAVAILABLE: 503,
+  SOURCE_BAD_ROW: 502,
+  USERS_READ_ONLY: 409,
 } as const;
 export type ProblemCode = keyof typeof PROBLEM_STATUS;
 
