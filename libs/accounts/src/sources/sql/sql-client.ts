@@ -172,7 +172,8 @@ export function probeFailure(error: unknown, what: string, tableSetting: string)
     case 'ER_TABLEACCESS_DENIED_ERROR':
     case 'ER_COLUMNACCESS_DENIED_ERROR':
     case '42501':
-      return because('USER_SOURCE_URL', 'this database user may not SELECT it (see the GRANT in the README)');
+      // MariaDB says "denied" for a table that does not exist too, so both causes are named.
+      return because(tableSetting, 'it does not exist, or this database user may not SELECT it (see the GRANT in the README)');
     case 'ER_ACCESS_DENIED_ERROR':
     case 'ER_DBACCESS_DENIED_ERROR':
     case 'ER_BAD_DB_ERROR':
