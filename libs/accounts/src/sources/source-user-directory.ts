@@ -39,7 +39,10 @@ export class SourceUserDirectory extends UserDirectory {
 
   async findByLogin(typed: string): Promise<UserRecord | undefined> {
     const account = await this.guarded(() => this.resolve(typed));
-    return account && this.guarded(() => this.names.toUser(account));
+    if (account) return this.guarded(() => this.names.toUser(account));
+    // The wiki name an account was given (a renamed account keeps it), or would get.
+    const canonical = canonicalizeUsername(typed);
+    return canonical.ok ? this.findByUsername(canonical.name) : undefined;
   }
 
   async findByUsername(wikiName: string): Promise<UserRecord | undefined> {
@@ -88,22 +91,28 @@ export class SourceUserDirectory extends UserDirectory {
     return this.source.ping();
   }
 
-  /** As WordPress's login: the login name first, then (for an address) the email; then a wiki name already given. */
+  /**
+   * As WordPress's login: the login name first, then (for an address) the email; then a wiki name
+   * already given. The wiki sends a name in MediaWiki's canonical form (first letter upper-cased),
+   * so a database that compares case-sensitively is also asked with the first letter lowered.
+   */
   private async resolve(typed: string): Promise<SourceAccount | undefined> {
     const login = typed.replace(/\s+/g, ' ').trim();
     if (!login) return undefined;
-    const byLogin = await this.source.findByLogins([login]);
-    if (byLogin.length === 1) return byLogin[0];
-    if (byLogin.length > 1) return this.ambiguous('login', byLogin);
-    if (login.includes('@')) {
-      const byEmail = await this.source.findByEmail(login);
-      if (byEmail.length === 1) return byEmail[0];
-      if (byEmail.length > 1) return this.ambiguous('email', byEmail);
+    const spellings = [...new Set([login, lowerFirst(login)])];
+    for (const spelling of spellings) {
+      const byLogin = await this.source.findByLogins([spelling]);
+      if (byLogin.length === 1) return byLogin[0];
+      if (byLogin.length > 1) return this.ambiguous('login', byLogin);
     }
-    const canonical = canonicalizeUsername(login);
-    if (!canonical.ok) return undefined;
-    const link = await this.names.findByWikiName(canonical.name);
-    return link && link.source === this.source.name ? this.source.findById(link.externalId) : undefined;
+    if (login.includes('@')) {
+      for (const spelling of spellings) {
+        const byEmail = await this.source.findByEmail(spelling);
+        if (byEmail.length === 1) return byEmail[0];
+        if (byEmail.length > 1) return this.ambiguous('email', byEmail);
+      }
+    }
+    return undefined;
   }
 
   /** Two website accounts answer to one name: neither is chosen (an attacker could have made the second). */
