@@ -43,4 +43,4 @@ export const PROBLEM_TYPE_PREFIX = 'urn:authbridge:problem:';
 export const SCOPES = ['auth:verify', 'users:read', 'users:write', 'sso:issue', 'sso:redeem', 'audit:read'] as const;
 export type Scope = (typeof SCOPES)[number];
 
-export const CONTRACT_VERSION = '1.1.0';
+export const CONTRACT_VERSION = '1.2.0';

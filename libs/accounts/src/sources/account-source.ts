@@ -54,14 +54,17 @@ export interface AccountSource {
   close(): Promise<void>;
 }
 
-/** Largest field sizes accepted from a source, in bytes; a row past them is refused, never truncated. */
+/**
+ * Largest field sizes accepted from a source, in bytes (the user schema's limits, so every
+ * answer stays inside the contract); a row past them is refused, never truncated.
+ */
 export const SOURCE_LIMITS = {
   login: 255,
-  email: 320,
-  realName: 1024,
+  email: 254,
+  realName: 255,
   passwordHash: 1024,
   capabilities: 64 * 1024,
-  group: 255,
+  group: 64,
   groups: 500,
 } as const;
 

@@ -134,7 +134,7 @@ export class WordPressSource implements AccountSource {
     if (groups.length > SOURCE_LIMITS.groups) throw new BadSourceRow(id, this.capabilitiesKey, `has more than ${SOURCE_LIMITS.groups} entries`);
     for (const group of groups) sourceText(id, this.capabilitiesKey, group, SOURCE_LIMITS.group);
     const pass = row.pass === null || row.pass === undefined || row.pass === '' ? null : sourceText(id, 'user_pass', row.pass, SOURCE_LIMITS.passwordHash);
-    const realName = `${first} ${last}`.trim() || (displayName !== login ? displayName.trim() : '');
+    const realName = sourceText(id, 'first_name + last_name', `${first} ${last}`.trim() || (displayName !== login ? displayName.trim() : ''), SOURCE_LIMITS.realName);
     return {
       externalId: id,
       login,
