@@ -2,7 +2,10 @@
 // installed and changed by WordPress's own PHP) on MariaDB, read by a user with SELECT on
 // wp_users and wp_usermeta only. Issue 8: verify, look-ups, tickets, bad rows, outages.
 import { jest } from '@jest/globals';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { v5 as uuidv5 } from 'uuid';
@@ -206,6 +209,45 @@ describe('USER_SOURCE=sql, preset wordpress (WordPress 6.1 on MariaDB, SELECT-on
       }
       expect(answer.result).toBe('PASS');
       expect((await t.http.get('/health/ready').expect(200)).body).toEqual({ status: 'ok', userSource: 'sql' });
+    });
+  });
+
+  describe('moving to AuthBridge\'s own store (users export, then users import)', () => {
+    const CLI = path.resolve('dist/apps/cli/src/main.js');
+    const cli = (args: string[], env: Record<string, string>) => new Promise<string>((resolve, reject) => {
+      const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('USER_SOURCE')));
+      execFile(process.execPath, [CLI, ...args], { env: { ...clean, LOG_LEVEL: 'error', ...env }, maxBuffer: 8 << 20 }, (error, stdout, stderr) => (error ? reject(new Error(stderr || error.message)) : resolve(stdout)));
+    });
+
+    it('keeps the id and the wiki name, and the WordPress hash still verifies in the local store', async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'authbridge-move-'));
+      try {
+        const store = `sqlite:${path.join(dir, 'store.sqlite')}`;
+        const exported = await cli(['users', 'export', '--with-hashes'], { DATABASE_URL: store, USER_SOURCE: 'sql', USER_SOURCE_PRESET: 'wordpress', USER_SOURCE_URL: wp.sourceUrl });
+        const rows = exported.trim().split('\n').map((line) => JSON.parse(line));
+        const jane = rows.find((r) => r.username === 'Jane.smith');
+        expect(jane).toMatchObject({ id: uuidv5(`wordpress:${ids.jane}`, NAMESPACE), email: 'jane@example.org', groups: ['editor'] });
+        expect(jane.passwordHash).toMatch(/^\$P\$/);
+        writeFileSync(path.join(dir, 'users.jsonl'), exported);
+        const summary = JSON.parse(await cli(['users', 'import', path.join(dir, 'users.jsonl'), '--json'], { DATABASE_URL: store }));
+        expect(summary.created).toBeGreaterThan(5);
+        const local = await createTestApp({ DATABASE_URL: store });
+        try {
+          const res = await local.http.post('/v1/auth/verify').set(bearer(local.secrets['auth:verify'])).send({ username: 'jane.smith', password: 'Jane pass 42' }).expect(200);
+          expect(res.body).toMatchObject({ result: 'PASS', user: { id: jane.id, username: 'Jane.smith' } });
+          // A second run changes nothing; a row claiming another user's id is refused.
+          const again = JSON.parse(await cli(['users', 'import', path.join(dir, 'users.jsonl'), '--json'], { DATABASE_URL: store }));
+          expect(again.created).toBe(0);
+          writeFileSync(path.join(dir, 'thief.jsonl'), `${JSON.stringify({ username: 'Thief', id: jane.id })}\n`);
+          const thief = JSON.parse(await cli(['users', 'import', path.join(dir, 'thief.jsonl'), '--json'], { DATABASE_URL: store }));
+          expect(thief.created).toBe(0);
+          expect(JSON.stringify(thief)).toContain('the id belongs to another user');
+        } finally {
+          await local.close();
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 
