@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as bcrypt from 'bcrypt';
 import { Client } from 'pg';
+import { SsoWikis } from '@authbridge/accounts';
 import { ConfigError } from '@authbridge/config';
 import { createTestApp, bearer, type TestApp } from './helpers/test-app';
 import { createScratchDatabase, type ScratchDatabase } from './helpers/scratch-database';
@@ -85,7 +86,7 @@ describe('USER_SOURCE=sql, preset custom (PostgreSQL, SELECT-only role)', () => 
   });
 
   it('a website id that cannot be of the id column\'s type finds nobody (not an outage)', async () => {
-    await t.app.get((await import('@authbridge/accounts')).SsoWikis).add('wiki-a', 'http://127.0.0.1:9/w', null);
+    await t.app.get(SsoWikis).add('wiki-a', 'http://127.0.0.1:9/w', null);
     const res = await t.http.post('/v1/sso/tickets').set(bearer(t.secrets['sso:issue'])).send({ websiteUserId: 'abc' });
     expect(res.status).toBe(404);
   });

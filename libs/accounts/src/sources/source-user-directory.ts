@@ -50,7 +50,7 @@ export class SourceUserDirectory extends UserDirectory {
       const link = await this.names.findByWikiName(wikiName);
       if (link) {
         const account = link.source === this.source.name ? await this.source.findById(link.externalId) : undefined;
-        return account && this.names.toUser(account);
+        return account && this.names.toUser(account, link);
       }
       // Not linked yet: the accounts whose login could canonicalise to this name, lowest id first.
       const spellings = [wikiName, wikiName.replace(/ /g, '_')];

@@ -68,8 +68,10 @@ export class WikiNames {
   }
 
   /** The user as the API shows it: the account's data under its (possibly new) wiki name and stable id. */
-  async toUser(account: SourceAccount): Promise<UserRecord> {
-    const link = (await this.links.findByExternalId(this.source, account.externalId)) ?? (await this.claim(account));
+  async toUser(account: SourceAccount, known?: SourceAccountLink): Promise<UserRecord> {
+    const link = (known?.externalId === account.externalId ? known : undefined)
+      ?? (await this.links.findByExternalId(this.source, account.externalId))
+      ?? (await this.claim(account));
     const createdAt = account.createdAt ?? link.createdAt;
     return {
       id: link.userId,
