@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from './app-config';
-
-type Env = Record<string, string | undefined>;
+import { integer, type Env } from './env';
 
 /**
  * Where website accounts come from (SPEC.md, "User sources"). `local` is AuthBridge's own store;
@@ -66,15 +65,6 @@ export interface CustomMapping {
 
 /** A SQL identifier, optionally schema-qualified: nothing an attacker (or a typo) can turn into SQL. */
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,63}(?:\.[A-Za-z_][A-Za-z0-9_]{0,63})?$/;
-
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
-  const value = Number(raw.trim());
-  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
-  return value;
-}
 
 export function userSource(env: Env): UserSourceSettings {
   const kind = (env.USER_SOURCE ?? 'local').trim() || 'local';

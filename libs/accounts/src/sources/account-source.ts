@@ -99,3 +99,22 @@ export function sourceTime(value: unknown): string | null {
   const date = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value.replace(' ', 'T')}Z`);
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
+
+/**
+ * A list page from `limit + 1` rows in website-id order (rows carry `id`): unusable rows are set
+ * aside, not fatal, and still move the cursor past them.
+ */
+export async function sourcePage<R extends { id?: unknown }>(rows: R[], limit: number, toAccount: (row: R) => SourceAccount | Promise<SourceAccount>): Promise<SourcePage> {
+  const page = rows.slice(0, limit);
+  const accounts: SourceAccount[] = [];
+  const bad: BadSourceRow[] = [];
+  for (const row of page) {
+    try {
+      accounts.push(await toAccount(row));
+    } catch (error) {
+      if (!(error instanceof BadSourceRow)) throw error;
+      bad.push(error);
+    }
+  }
+  return { accounts, bad, lastId: page.length ? String(page[page.length - 1].id) : null, more: rows.length > limit };
+}

@@ -1,5 +1,5 @@
 import type { CustomMapping, SqlSourceSettings } from '@authbridge/config';
-import { SOURCE_LIMITS, sourceId, sourceText, sourceTime, type AccountSource, type PasswordRule, type SourceAccount, type SourcePage } from '../account-source';
+import { SOURCE_LIMITS, sourceId, sourcePage, sourceText, sourceTime, type AccountSource, type PasswordRule, type SourceAccount, type SourcePage } from '../account-source';
 import { BadSourceRow } from '../source-errors';
 import { likePrefix, probeFailure, type SqlClient, type SqlRow } from './sql-client';
 
@@ -61,18 +61,7 @@ export class CustomSqlSource implements AccountSource {
       params.push(afterId);
     }
     const rows = await this.client.query(`${this.select()} WHERE ${where.join(' AND ')} ORDER BY ${this.col('id')} LIMIT ?`, [...params, limit + 1]);
-    const page = rows.slice(0, limit);
-    const accounts: SourceAccount[] = [];
-    const bad: BadSourceRow[] = [];
-    for (const row of page) {
-      try {
-        accounts.push(await this.toAccount(row));
-      } catch (error) {
-        if (!(error instanceof BadSourceRow)) throw error;
-        bad.push(error);
-      }
-    }
-    return { accounts, bad, lastId: page.length ? String(page[page.length - 1].id) : null, more: rows.length > limit };
+    return sourcePage(rows, limit, (row) => this.toAccount(row));
   }
 
   async close(): Promise<void> {

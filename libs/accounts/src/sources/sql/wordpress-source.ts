@@ -1,6 +1,6 @@
 import type { SqlSourceSettings } from '@authbridge/config';
 import { capabilityKeys, PhpSerializedError } from '../php-serialized';
-import { SOURCE_LIMITS, sourceId, sourceText, sourceTime, type AccountSource, type PasswordRule, type SourceAccount, type SourcePage } from '../account-source';
+import { SOURCE_LIMITS, sourceId, sourcePage, sourceText, sourceTime, type AccountSource, type PasswordRule, type SourceAccount, type SourcePage } from '../account-source';
 import { BadSourceRow } from '../source-errors';
 import { likePrefix, probeFailure, type SqlClient, type SqlRow } from './sql-client';
 
@@ -76,18 +76,7 @@ export class WordPressSource implements AccountSource {
       `${this.select()} WHERE u.ID > ? AND u.user_login LIKE ? ORDER BY u.ID LIMIT ?`,
       [afterId ?? '0', likePrefix(loginPrefix), limit + 1],
     );
-    const page = rows.slice(0, limit);
-    const accounts: SourceAccount[] = [];
-    const bad: BadSourceRow[] = [];
-    for (const row of page) {
-      try {
-        accounts.push(this.toAccount(row));
-      } catch (error) {
-        if (!(error instanceof BadSourceRow)) throw error;
-        bad.push(error);
-      }
-    }
-    return { accounts, bad, lastId: page.length ? String(page[page.length - 1].id) : null, more: rows.length > limit };
+    return sourcePage(rows, limit, (row) => this.toAccount(row));
   }
 
   async close(): Promise<void> {
