@@ -146,6 +146,14 @@ describe('USER_SOURCE=sql, preset wordpress (WordPress 6.1 on MariaDB, SELECT-on
       expect(line).not.toContain('xxxxxxxxxx');
     });
 
+    it('an email shared by two WordPress accounts logs neither in by that email (one may be an attacker\'s)', async () => {
+      const twin = await wp.insertUser({ user_login: 'twin', user_pass: 'Twin pass 42', user_email: 'twin-own@example.org' });
+      await wp.sql('UPDATE wp_users SET user_email = ? WHERE ID = ?', ['carol@example.org', twin]);
+      expect((await verify('carol@example.org', 'Twin pass 42')).body).toEqual({ result: 'FAIL', code: 'NO_SUCH_USER' });
+      expect((await verify('twin', 'Twin pass 42')).body).toMatchObject({ result: 'PASS' });
+      expect(logText()).toContain('website accounts share one email');
+    });
+
     it('counts guesses by login and by email on the one account', async () => {
       const tries = [];
       for (let i = 0; i < 3; i++) tries.push((await verify('jane.smith', `wrong ${i}`)).body.code, (await verify('jane@example.org', `wrong e${i}`)).body.code);
