@@ -26,7 +26,7 @@ export async function openUserDirectory(
   deps: { users: UserRepository; links: SourceAccountRepository; hasher: PasswordHasher; clock: Clock },
 ): Promise<OpenedDirectory> {
   if (settings.kind === 'local') return { directory: new LocalUserDirectory(deps.users, deps.hasher, deps.clock), close: async () => {} };
-  const client = openSqlClient(settings);
+  const client = await openSqlClient(settings);
   let source: AccountSource;
   switch (settings.preset) {
     case 'wordpress':
