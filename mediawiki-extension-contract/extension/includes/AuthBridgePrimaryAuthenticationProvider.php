@@ -112,7 +112,8 @@ class AuthBridgePrimaryAuthenticationProvider extends AbstractPasswordPrimaryAut
 			return AuthenticationResponse::newAbstain();
 		}
 		$typed = trim( $req->username );
-		if ( $typed === '' ) {
+		// No website login or email is longer than 255 bytes (SPEC.md, "Bad rows").
+		if ( $typed === '' || strlen( $typed ) > 255 ) {
 			return AuthenticationResponse::newAbstain();
 		}
 		$name = $this->userNameUtils->getCanonical( $req->username, UserNameUtils::RIGOR_USABLE );

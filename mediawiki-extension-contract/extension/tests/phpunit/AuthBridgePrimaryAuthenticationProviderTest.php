@@ -116,6 +116,13 @@ class AuthBridgePrimaryAuthenticationProviderTest extends TestCase {
 		$this->assertSame( $wikiName, $res->username );
 	}
 
+	public function testOverlongLoginIsNotSent() {
+		$api = new FakeApi();
+		$res = $this->newProvider( $api )->beginPrimaryAuthentication( [ self::loginRequest( str_repeat( '[x]', 90 ) ) ] );
+		$this->assertSame( AuthenticationResponse::ABSTAIN, $res->status );
+		$this->assertCount( 0, $api->requests );
+	}
+
 	public function testEmailResolvingToALocalOnlyNameIsRefused() {
 		$api = ( new FakeApi() )->answerJson( 200, [ 'result' => 'PASS', 'user' => self::remoteUser( 'Admin' ) ] );
 		$provider = $this->newProvider( $api, [ 'AuthBridgeAuthoritative' => true ] );

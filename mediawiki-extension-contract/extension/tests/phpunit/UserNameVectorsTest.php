@@ -55,6 +55,8 @@ class UserNameVectorsTest extends TestCase {
 		if ( $expectUsable === false ) {
 			if ( $utils->getCanonical( $input, UserNameUtils::RIGOR_VALID ) !== false ) {
 				$this->assertCount( 0, $api->requests, 'a reserved name is not sent' );
+			} elseif ( strlen( trim( $input ) ) > 255 ) {
+				$this->assertCount( 0, $api->requests, 'longer than any website login: not sent' );
 			} elseif ( trim( $input ) !== '' ) {
 				$this->assertSame( trim( $input ), $api->jsonBody()['username'], 'a name MediaWiki refuses is sent as typed' );
 			}
