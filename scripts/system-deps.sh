@@ -26,6 +26,13 @@ if command -v psql >/dev/null && ! psql -h 127.0.0.1 -U root -d test -Atc 'selec
   "${sudo_cmd[@]}" runuser -u postgres -- psql -qc 'create role root superuser login' 2>/dev/null || true
   "${sudo_cmd[@]}" runuser -u postgres -- createdb -O root test 2>/dev/null || true
 fi
+# The user-source suites install scratch WordPress databases on MariaDB (root over 127.0.0.1).
+if command -v mariadbd >/dev/null && ! mysqladmin -uroot -h127.0.0.1 ping >/dev/null 2>&1; then
+  echo "system-deps: starting MariaDB"
+  "${sudo_cmd[@]}" mkdir -p /run/mysqld && "${sudo_cmd[@]}" chown mysql:mysql /run/mysqld 2>/dev/null || true
+  "${sudo_cmd[@]}" start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd
+  for _ in $(seq 1 30); do mysqladmin -uroot -h127.0.0.1 ping >/dev/null 2>&1 && break; sleep 1; done
+fi
 if command -v redis-server >/dev/null && ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
   echo "system-deps: starting Redis"
   "${sudo_cmd[@]}" redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no

@@ -58,7 +58,7 @@ const postgres = process.env.TEST_POSTGRES_URL || 'postgres://root@127.0.0.1:543
 jestSuite('e2e (PostgreSQL)', ['--selectProjects', 'e2e'], { TEST_DATABASE_URL: postgres });
 jestSuite('two API instances (PostgreSQL)', ['--selectProjects', 'multi-instance', '--runInBand'], { TEST_DATABASE_URL: postgres });
 phpunitSuite('phpunit (extension)');
-jestSuite('full stack (MediaWiki + Chromium)', ['--selectProjects', 'fullstack', '--runInBand']);
+jestSuite('full stack (MediaWiki, WordPress 6.1 and 6.8, Chromium)', ['--selectProjects', 'fullstack', '--runInBand']);
 
 process.stdout.write(`\n${failures.length ? 'FAILED:\n  ' + failures.join('\n  ') + '\n' : ''}`);
 process.stdout.write(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`);

@@ -35,6 +35,8 @@ async function startDelayProxy({ targetPort, targetHost = '127.0.0.1' }) {
     url: `http://127.0.0.1:${port}`,
     /** Hold each new connection this long before it reaches the API. */
     setDelay(ms) { delayMs = ms; },
+    /** Cut every open connection (a pool must then connect again, through the delay). */
+    dropConnections() { for (const socket of sockets) socket.destroy(); },
     async stop() {
       for (const timer of timers) clearTimeout(timer);
       for (const socket of sockets) socket.destroy();

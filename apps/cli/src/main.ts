@@ -6,6 +6,7 @@ import { DomainError } from '@authbridge/contract';
 import { formatUser, printJson, readPasswordFromStdin } from './output';
 import { registerSsoCommands } from './commands/sso';
 import { registerUserImportCommand } from './commands/users-import';
+import { registerUserExportCommand } from './commands/users-export';
 import { registerLockCommands } from './commands/locks';
 import { registerAuditCommands } from './commands/audit';
 
@@ -119,6 +120,7 @@ users
 // Further command groups register themselves here, each from its own file under commands/.
 registerSsoCommands(program);
 registerUserImportCommand(program);
+registerUserExportCommand(program);
 registerLockCommands(program);
 registerAuditCommands(program);
 

@@ -18,10 +18,21 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createPinoLogger(config.logLevel);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
-    logger: new PinoLoggerService(logger),
-    bodyParser: false,
-  });
+  let app: NestExpressApplication;
+  try {
+    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+      logger: new PinoLoggerService(logger),
+      bodyParser: false,
+      abortOnError: false,
+    });
+  } catch (error) {
+    // A user source is checked while the modules start (its tables, columns and grant).
+    if (error instanceof ConfigError) {
+      process.stderr.write(`authbridge: bad setting ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
   configureApp(app, config, logger);
   await app.listen(config.port, config.host);
   const url = await app.getUrl();

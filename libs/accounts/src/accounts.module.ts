@@ -1,7 +1,7 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import type { AppConfig } from '@authbridge/config';
 import { Argon2PasswordHasher, MultiFormatPasswordHasher, PasswordHasher } from '@authbridge/passwords';
-import { BruteForceRepository, StorageModule } from '@authbridge/storage';
+import { BruteForceRepository, SourceAccountRepository, StorageModule, UserRepository } from '@authbridge/storage';
 import { AuditLog } from './audit/audit-log';
 import { BruteForceGuard } from './brute-force/brute-force-guard';
 import { AccountLocks } from './brute-force/account-locks';
@@ -10,6 +10,17 @@ import { ClientCredentials } from './client-credentials';
 import { Clock, SystemClock } from './clock';
 import { CredentialVerifier } from './credential-verifier';
 import { SSO_SETTINGS, SsoKeys, SsoTickets, SsoWikis } from './sso';
+import { openUserDirectory, UserDirectory, type OpenedDirectory } from './sources';
+
+const OPENED_DIRECTORY = Symbol('OPENED_DIRECTORY');
+
+/** Closes the website database's pool with the application. */
+class DirectoryCloser implements OnApplicationShutdown {
+  constructor(@Inject(OPENED_DIRECTORY) private readonly opened: OpenedDirectory) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.opened.close();
+  }
+}
 
 /** Users, client credentials and password checks over the configured store; used by the API and the CLI. */
 @Module({})
@@ -28,6 +39,14 @@ export class AccountsModule {
           useFactory: (counters: BruteForceRepository, clock: Clock) => new BruteForceGuard(counters, clock, config.throttle),
           inject: [BruteForceRepository, Clock],
         },
+        {
+          provide: OPENED_DIRECTORY,
+          useFactory: (users: UserRepository, links: SourceAccountRepository, hasher: PasswordHasher, clock: Clock) =>
+            openUserDirectory(config.userSource, { users, links, hasher, clock }),
+          inject: [UserRepository, SourceAccountRepository, PasswordHasher, Clock],
+        },
+        { provide: UserDirectory, useFactory: (opened: OpenedDirectory) => opened.directory, inject: [OPENED_DIRECTORY] },
+        DirectoryCloser,
         AuditLog,
         AccountLocks,
         AccountsService,
@@ -38,7 +57,7 @@ export class AccountsModule {
         SsoWikis,
         SsoTickets,
       ],
-      exports: [AccountsService, ClientCredentials, CredentialVerifier, PasswordHasher, Clock, BruteForceGuard, AuditLog, AccountLocks, SSO_SETTINGS, SsoKeys, SsoWikis, SsoTickets],
+      exports: [UserDirectory, AccountsService, ClientCredentials, CredentialVerifier, PasswordHasher, Clock, BruteForceGuard, AuditLog, AccountLocks, SSO_SETTINGS, SsoKeys, SsoWikis, SsoTickets],
     };
   }
 }

@@ -7,9 +7,9 @@ import { AuditLog, CLI_ACTOR, type Actor } from './audit/audit-log';
 import { BruteForceGuard } from './brute-force/brute-force-guard';
 import { endUserAddress } from './brute-force/end-user-address';
 import { Clock } from './clock';
-import { canonicalizeUsername, usernamePrefix } from './username';
+import { canonicalizeUsername } from './username';
+import { UserDirectory } from './sources/user-directory';
 import { normalizeGroups, toUserJson } from './user-json';
-import { decodeCursor, encodeCursor } from './cursor';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
@@ -29,6 +29,7 @@ export class AccountsService {
     private readonly clock: Clock,
     private readonly audit: AuditLog,
     private readonly guard: BruteForceGuard,
+    private readonly directory: UserDirectory,
   ) {}
 
   async get(username: string): Promise<UserJson> {
@@ -37,15 +38,12 @@ export class AccountsService {
 
   async list(options: { prefix?: string; limit?: number; cursor?: string }): Promise<UserPage> {
     const limit = Math.min(options.limit ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
-    const after = options.cursor === undefined ? undefined : decodeCursor('u', options.cursor);
-    // One extra row tells whether another page exists without a count query.
-    const rows = await this.users.list({ prefix: usernamePrefix(options.prefix ?? ''), after, limit: limit + 1 });
-    const page = rows.slice(0, limit);
-    const nextCursor = rows.length > limit ? encodeCursor('u', page[page.length - 1].username) : null;
-    return { items: page.map(toUserJson), nextCursor };
+    const page = await this.directory.list({ prefix: options.prefix ?? '', cursor: options.cursor, limit });
+    return { items: page.users.map(toUserJson), nextCursor: page.nextCursor };
   }
 
   async create(request: CreateUserRequest, actor: Actor = CLI_ACTOR): Promise<UserJson> {
+    this.requireWritable();
     const username = requireCanonicalName(request.username);
     const passwordHash = request.password === undefined ? null : await this.hashNewPassword(request.password, username);
     const now = this.clock.now().toISOString();
@@ -67,6 +65,7 @@ export class AccountsService {
   }
 
   async update(username: string, changes: UpdateUserRequest, actor: Actor = CLI_ACTOR): Promise<UserJson> {
+    this.requireWritable();
     const name = requireCanonicalName(username);
     const updated = await this.users.update(
       name,
@@ -79,6 +78,7 @@ export class AccountsService {
   }
 
   async setPassword(username: string, password: string, currentPassword?: string, actor: Actor = CLI_ACTOR): Promise<void> {
+    this.requireWritable();
     const user = await this.requireUser(requireCanonicalName(username));
     const checkedCurrent = currentPassword !== undefined;
     if (currentPassword !== undefined) await this.checkCurrentPassword(user, currentPassword, actor);
@@ -113,8 +113,15 @@ export class AccountsService {
     return this.audit.record({ event, outcome, username, clientId: actor.clientId, address: actor.address ?? null, passwordChecked, detail });
   }
 
+  /** With a user source, accounts are the website's: it changes them, AuthBridge only reads. */
+  private requireWritable(): void {
+    if (this.directory.readOnly) {
+      throw new DomainError('USERS_READ_ONLY', `Users come from the website's database (USER_SOURCE=${this.directory.kind}); change them on the website.`);
+    }
+  }
+
   private async requireUser(username: string): Promise<UserRecord> {
-    const user = await this.users.findByUsername(username);
+    const user = await this.directory.findByUsername(username);
     if (!user) throw new DomainError('USER_NOT_FOUND', `No user named "${username}".`);
     return user;
   }

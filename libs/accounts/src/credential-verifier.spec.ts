@@ -7,6 +7,7 @@ import { BruteForceGuard } from './brute-force/brute-force-guard';
 import type { Caller } from './brute-force/end-user-address';
 import { Clock } from './clock';
 import { CredentialVerifier } from './credential-verifier';
+import { LocalUserDirectory } from './sources/local-user-directory';
 
 /** Records every verification so a test can see which hash an answer was computed from. */
 class RecordingHasher extends PasswordHasher {
@@ -64,7 +65,7 @@ describe('CredentialVerifier', () => {
     const users = new MemoryUsers([user('Known', 'right password'), user('Nopass', null), user('Other', 'other password')]);
     audit = new AuditLog(new KyselyAuditRepository(db), clock);
     const guard = new BruteForceGuard(new KyselyBruteForceRepository(db), clock, SETTINGS);
-    verifier = new CredentialVerifier(users, hasher, guard, audit, clock);
+    verifier = new CredentialVerifier(new LocalUserDirectory(users, hasher, clock), guard, audit);
   });
   afterEach(() => db.destroy());
 

@@ -1,13 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { VerifyContext, VerifyFailCode, VerifyResponse } from '@authbridge/contract';
-import { PasswordHasher } from '@authbridge/passwords';
-import { UserRepository } from '@authbridge/storage';
+import { DomainError } from '@authbridge/contract';
 import { AuditLog } from './audit/audit-log';
 import { counterName } from './brute-force/account-locks';
 import { BruteForceGuard, type FailureResult } from './brute-force/brute-force-guard';
 import { endUserAddress, type Caller, type EndUserAddress } from './brute-force/end-user-address';
-import { Clock } from './clock';
-import { canonicalizeUsername } from './username';
+import { UserDirectory } from './sources/user-directory';
 import { toUserJson } from './user-json';
 
 /** The CLI and tests call without a client or a socket. */
@@ -17,44 +15,42 @@ export const LOCAL_CALLER: Caller = { clientId: null, forwardsEndUserAddress: fa
 @Injectable()
 export class CredentialVerifier {
   constructor(
-    private readonly users: UserRepository,
-    private readonly hasher: PasswordHasher,
+    private readonly directory: UserDirectory,
     private readonly guard: BruteForceGuard,
     private readonly audit: AuditLog,
-    private readonly clock: Clock,
   ) {}
 
   async verify(rawUsername: string, password: string, context: VerifyContext = {}, caller: Caller = LOCAL_CALLER): Promise<VerifyResponse> {
-    const canonical = canonicalizeUsername(rawUsername);
-    const username = canonical.ok ? canonical.name : counterName(rawUsername);
     const address = endUserAddress(caller, context.ip);
-    const outcome = { username, address, caller, context };
+    let login;
+    try {
+      // With a user source this reads the website's account, so the counters below are keyed
+      // on its wiki name whether the person typed the login or the email.
+      login = await this.directory.beginLogin(rawUsername);
+    } catch (error) {
+      // The source is down or its row unusable: no password was checked, nothing is counted.
+      if (error instanceof DomainError) await this.audit.record(this.entry({ username: counterName(rawUsername), address, caller, context }, error.code, false));
+      throw error;
+    }
+    const outcome = { username: login.username, address, caller, context };
 
-    const decision = await this.guard.begin(username, address);
+    const decision = await this.guard.begin(login.username, address);
     if (!decision.allowed) return this.answer(outcome, { code: 'THROTTLED', retryAfterSeconds: decision.retryAfterSeconds }, false);
 
-    const user = canonical.ok ? await this.users.findByUsername(username) : undefined;
-    // Unknown users and users without a password cost a full verification against a dummy hash,
-    // so response time does not tell an attacker which names exist.
-    const check = await this.hasher.verify(user?.passwordHash ?? (await this.hasher.dummyHash()), password);
-
-    if (!user || !user.passwordHash || !check.ok) {
+    const check = await login.check(password);
+    if (check.outcome !== 'PASS') {
       const failure = await decision.attempt.failed();
       await this.recordLocks(outcome, failure);
       if (failure.retryAfterSeconds > 0) return this.answer(outcome, { code: 'THROTTLED', retryAfterSeconds: failure.retryAfterSeconds }, true);
-      return this.answer(outcome, { code: user ? 'WRONG_PASSWORD' : 'NO_SUCH_USER' }, true);
+      return this.answer(outcome, { code: check.outcome }, true);
     }
     // The right password is not a guess, even for a disabled account: it clears this address's failures.
     await decision.attempt.succeeded();
     // Disabled is only revealed to someone who knows the password.
-    if (user.disabled) return this.answer(outcome, { code: 'ACCOUNT_DISABLED' }, true);
+    if (check.user.disabled) return this.answer(outcome, { code: 'ACCOUNT_DISABLED' }, true);
 
-    if (check.needsRehash) {
-      const passwordHash = await this.hasher.hash(password);
-      await this.users.update(user.username, { passwordHash }, this.clock.now().toISOString());
-    }
     await this.audit.record(this.entry(outcome, 'PASS', true));
-    return { result: 'PASS', user: toUserJson(user) };
+    return { result: 'PASS', user: toUserJson(check.user) };
   }
 
   private async answer(outcome: Outcome, fail: { code: VerifyFailCode; retryAfterSeconds?: number }, passwordChecked: boolean): Promise<VerifyResponse> {

@@ -1,3 +1,5 @@
+import type { UserSourceSettings } from './user-source-config';
+
 /** Every setting the API and the CLI read, validated once at start-up. */
 export interface AppConfig {
   port: number;
@@ -13,6 +15,8 @@ export interface AppConfig {
   audit: { retentionDays: number; pruneIntervalSeconds: number };
   /** Single sign-on: `iss` of tickets, their lifetime, and how long the logout back channel waits per wiki. */
   sso: { issuer: string; ticketTtlSeconds: number; logoutTimeoutMs: number };
+  /** Where users come from: AuthBridge's own store, or the website's database (USER_SOURCE). */
+  userSource: UserSourceSettings;
 }
 
 /**

@@ -1,17 +1,8 @@
 import { AppConfig, ConfigError, type ThrottleSettings } from './app-config';
-
-type Env = Record<string, string | undefined>;
+import { userSource } from './user-source-config';
+import { integer, type Env } from './env';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
-  const value = Number(raw.trim());
-  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
-  return value;
-}
 
 function databaseUrl(env: Env): string {
   const url = env.DATABASE_URL?.trim() || 'sqlite:./data/authbridge.sqlite';
@@ -76,5 +67,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
       ticketTtlSeconds: integer(env, 'SSO_TICKET_TTL_SECONDS', 30, 5, 60),
       logoutTimeoutMs: integer(env, 'SSO_LOGOUT_TIMEOUT_MS', 3000, 100, 60000),
     },
+    userSource: userSource(env),
   };
 }

@@ -31,6 +31,9 @@ export const PROBLEM_STATUS = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   INTERNAL: 500,
   NOT_READY: 503,
+  SOURCE_UNAVAILABLE: 503,
+  SOURCE_BAD_ROW: 502,
+  USERS_READ_ONLY: 409,
 } as const;
 export type ProblemCode = keyof typeof PROBLEM_STATUS;
 
@@ -40,4 +43,4 @@ export const PROBLEM_TYPE_PREFIX = 'urn:authbridge:problem:';
 export const SCOPES = ['auth:verify', 'users:read', 'users:write', 'sso:issue', 'sso:redeem', 'audit:read'] as const;
 export type Scope = (typeof SCOPES)[number];
 
-export const CONTRACT_VERSION = '1.1.0';
+export const CONTRACT_VERSION = '1.2.0';

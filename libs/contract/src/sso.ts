@@ -35,7 +35,10 @@ export interface SsoTicketClaims {
 }
 
 export interface IssueTicketRequest {
-  username: string;
+  /** The user: a wiki name; with a user source also the website's login name or email. Exactly one of this and websiteUserId. */
+  username?: string;
+  /** With a user source: the website's own id of the user (its users table's id). */
+  websiteUserId?: string;
   returnTo?: string;
   remember?: boolean;
   /** The wiki's id; may be left out when exactly one wiki is registered. */

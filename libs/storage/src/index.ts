@@ -8,3 +8,4 @@ export * from './audit-repository';
 export * from './sso-repository';
 export { StorageModule, DATABASE } from './storage.module';
 export * from './user-import-repository';
+export * from './source-account-repository';

@@ -39,6 +39,7 @@ export interface Database {
   sso_keys: SsoKeysTable;
   sso_used_tickets: SsoUsedTicketsTable;
   sso_wikis: SsoWikisTable;
+  source_accounts: SourceAccountsTable;
 }
 
 /** One failure counter; times are epoch milliseconds so the lock arithmetic runs in SQL on both stores. */
@@ -90,5 +91,20 @@ export interface SsoWikisTable {
   url: string;
   /** When set, only this client credential may redeem the wiki's tickets. */
   client_id: string | null;
+  created_at: string;
+}
+
+/**
+ * A website account (USER_SOURCE=sql) and its wiki name, given the first time AuthBridge saw it
+ * and never changed: keyed on the website's id, so a rename there keeps the wiki account.
+ */
+export interface SourceAccountsTable {
+  /** USER_SOURCE_NAME */
+  source: string;
+  /** The website's own user id, as text. */
+  external_id: string;
+  /** The user JSON `id`: uuidv5 of source and external id (SPEC.md, "User sources"). */
+  user_id: string;
+  wiki_name: string;
   created_at: string;
 }

@@ -5,6 +5,7 @@ import { UserRepository, KyselyUserRepository } from './user-repository';
 import { ClientRepository, KyselyClientRepository } from './client-repository';
 import { BruteForceRepository, KyselyBruteForceRepository } from './brute-force-repository';
 import { AuditRepository, KyselyAuditRepository } from './audit-repository';
+import { KyselySourceAccountRepository, SourceAccountRepository } from './source-account-repository';
 import { KyselySsoKeyRepository, KyselySsoWikiRepository, KyselyUsedTicketRepository, SsoKeyRepository, SsoWikiRepository, UsedTicketRepository } from './sso-repository';
 
 export const DATABASE = Symbol('DATABASE');
@@ -45,8 +46,9 @@ export class StorageModule {
         { provide: SsoKeyRepository, useFactory: (db: Db) => new KyselySsoKeyRepository(db), inject: [DATABASE] },
         { provide: UsedTicketRepository, useFactory: (db: Db) => new KyselyUsedTicketRepository(db), inject: [DATABASE] },
         { provide: SsoWikiRepository, useFactory: (db: Db) => new KyselySsoWikiRepository(db), inject: [DATABASE] },
+        { provide: SourceAccountRepository, useFactory: (db: Db) => new KyselySourceAccountRepository(db), inject: [DATABASE] },
       ],
-      exports: [DATABASE, UserRepository, ClientRepository, BruteForceRepository, AuditRepository, SsoKeyRepository, UsedTicketRepository, SsoWikiRepository],
+      exports: [DATABASE, UserRepository, ClientRepository, BruteForceRepository, AuditRepository, SsoKeyRepository, UsedTicketRepository, SsoWikiRepository, SourceAccountRepository],
     };
   }
 }

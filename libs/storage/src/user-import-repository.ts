@@ -11,14 +11,19 @@ export type ImportedProfile = Partial<Pick<UserRecord, 'realName' | 'email' | 'e
 /** One row of an import: a canonical name, the fields the file carries, and maybe a hash. */
 export interface ImportedUser {
   username: string;
+  /** Given: a new user gets this id (moving from a user source keeps the wiki's links); an existing one must have it. */
+  id?: string;
   /** Only the columns the file has; the others keep their stored (or default) values. */
   profile: ImportedProfile;
   /** Absent: the stored password stays as it is (a new user gets none). */
   passwordHash?: { hash: string; sha256: string };
 }
 
-/** created, updated, unchanged, or taken: someone else created the name during this batch. */
-export type UpsertOutcome = 'created' | 'updated' | 'unchanged' | 'taken';
+/**
+ * created, updated, unchanged; taken: someone else created the name during this batch;
+ * id-conflict: the file's id belongs to another user, or the stored user has another id.
+ */
+export type UpsertOutcome = 'created' | 'updated' | 'unchanged' | 'taken' | 'id-conflict';
 
 export abstract class UserImportRepository {
   /**
@@ -69,6 +74,11 @@ export class KyselyUserImportRepository extends UserImportRepository {
           outcomes.push('created');
           continue;
         }
+        // An id never changes: a row naming another id than the stored user's is refused.
+        if (user.id !== undefined && user.id !== row.id) {
+          outcomes.push('id-conflict');
+          continue;
+        }
         const changes = changedColumns(row, user);
         if (!changes) {
           outcomes.push('unchanged');
@@ -78,15 +88,19 @@ export class KyselyUserImportRepository extends UserImportRepository {
         outcomes.push('updated');
       }
 
-      const taken = new Set<string>();
+      const taken = new Map<string, UpsertOutcome>();
       for (let i = 0; i < inserts.length; i += INSERT_CHUNK) {
         const chunk = inserts.slice(i, i + INSERT_CHUNK);
         if ((await this.insertChunk(trx, chunk)) === chunk.length) continue;
-        // Rare: a name was created meanwhile (by the API). Find which rows did not go in.
-        const ids = new Set((await trx.selectFrom('users').select('id').where('id', 'in', chunk.map((row) => row.id)).execute()).map((row) => row.id));
-        for (const row of chunk) if (!ids.has(row.id)) taken.add(row.username);
+        // Rare: a name was created meanwhile (by the API), or a given id is another user's. Find which rows did not go in.
+        const stored = await trx.selectFrom('users').select(['id', 'username']).where('id', 'in', chunk.map((row) => row.id)).execute();
+        const nameOf = new Map(stored.map((row) => [row.id, row.username]));
+        for (const row of chunk) {
+          const holder = nameOf.get(row.id);
+          if (holder !== row.username) taken.set(row.username, holder === undefined ? 'taken' : 'id-conflict');
+        }
       }
-      return outcomes.map((outcome, i) => (outcome === 'created' && taken.has(users[i].username) ? 'taken' : outcome));
+      return outcomes.map((outcome, i) => (outcome === 'created' ? taken.get(users[i].username) ?? outcome : outcome));
     });
   }
 
@@ -99,7 +113,7 @@ export class KyselyUserImportRepository extends UserImportRepository {
   /** Inserts new rows, skipping names that exist; returns how many went in. */
   private async insertChunk(trx: Db, rows: NewRow[]): Promise<number> {
     if (!this.postgres) {
-      const result = await trx.insertInto('users').values(rows).onConflict((oc) => oc.column('username').doNothing()).executeTakeFirst();
+      const result = await trx.insertInto('users').values(rows).onConflict((oc) => oc.doNothing()).executeTakeFirst();
       return Number(result.numInsertedOrUpdatedRows);
     }
     // One array per column (11 parameters) instead of 11 per row: a third of the time of a
@@ -111,7 +125,7 @@ export class KyselyUserImportRepository extends UserImportRepository {
         ${column('id')}::text[], ${column('username')}::text[], ${column('real_name')}::text[], ${column('email')}::text[],
         ${column('email_verified')}::int[], ${column('groups_json')}::text[], ${column('disabled')}::int[], ${column('password_hash')}::text[],
         ${column('imported_hash_sha256')}::text[], ${column('created_at')}::text[], ${column('updated_at')}::text[])
-      on conflict (username) do nothing`.execute(trx);
+      on conflict do nothing`.execute(trx);
     return Number(result.numAffectedRows);
   }
 }
@@ -123,7 +137,7 @@ function newRow(user: ImportedUser, now: string): Insertable<UsersTable> & { id:
   return {
     // Time-ordered (UUIDv7): a million random v4 keys would scatter every batch over the whole
     // primary-key index, which made SQLite's inserts five times slower.
-    id: timeOrderedUuid(),
+    id: user.id ?? timeOrderedUuid(),
     username: user.username,
     real_name: p.realName ?? '',
     email: p.email ?? null,

@@ -111,11 +111,23 @@ class AuthBridgePrimaryAuthenticationProvider extends AbstractPasswordPrimaryAut
 		if ( !$req || $req->username === null || $req->password === null ) {
 			return AuthenticationResponse::newAbstain();
 		}
-		$name = $this->userNameUtils->getCanonical( $req->username, UserNameUtils::RIGOR_USABLE );
-		if ( $name === false ) {
+		$typed = trim( $req->username );
+		// No website login or email is longer than 255 bytes (SPEC.md, "Bad rows").
+		if ( $typed === '' || strlen( $typed ) > 255 ) {
 			return AuthenticationResponse::newAbstain();
 		}
-		if ( $this->isLocalOnly( $name ) ) {
+		$name = $this->userNameUtils->getCanonical( $req->username, UserNameUtils::RIGOR_USABLE );
+		if ( $name === false
+			&& $this->userNameUtils->getCanonical( $req->username, UserNameUtils::RIGOR_VALID ) !== false
+		) {
+			// A valid name MediaWiki keeps for itself (reserved, system): never the website's.
+			return AuthenticationResponse::newAbstain();
+		}
+		// A wiki name goes to the API in canonical form; anything else (a website login or email,
+		// with a user source) as typed. Either way the API answers with the wiki name, which
+		// passResponse() checks against local-only accounts and links like any other.
+		$asked = $name === false ? $typed : $name;
+		if ( $name !== false && $this->isLocalOnly( $name ) ) {
 			// Not even asked: a local account's password is none of the website's business.
 			$this->bridgeLogger->debug( '{user} is local-only; leaving the login to local providers', [
 				'user' => $name,
@@ -127,11 +139,11 @@ class AuthBridgePrimaryAuthenticationProvider extends AbstractPasswordPrimaryAut
 		}
 
 		try {
-			$result = $this->getClient()->verify( $name, $req->password, $this->endUserContext() );
+			$result = $this->getClient()->verify( $asked, $req->password, $this->endUserContext() );
 		} catch ( UnexpectedResponseException $e ) {
 			$this->bridgeLogger->error(
 				'Login of {user} failed: the identity API answered unexpectedly: {reason}', [
-					'user' => $name,
+					'user' => $asked,
 					'reason' => $e->getMessage(),
 					'httpStatus' => $e->getHttpStatus(),
 				]
@@ -150,7 +162,7 @@ class AuthBridgePrimaryAuthenticationProvider extends AbstractPasswordPrimaryAut
 			case VerifyResult::ACCOUNT_DISABLED:
 				return AuthenticationResponse::newFail( wfMessage( 'authbridge-error-disabled' ) );
 			case VerifyResult::THROTTLED:
-				$this->bridgeLogger->info( 'Login of {user} throttled by the identity API', [ 'user' => $name ] );
+				$this->bridgeLogger->info( 'Login of {user} throttled by the identity API', [ 'user' => $asked ] );
 				$seconds = $result->getRetryAfterSeconds();
 				return AuthenticationResponse::newFail( $seconds === null
 					? wfMessage( 'authbridge-error-throttled-nowait' )

@@ -25,6 +25,9 @@ const TITLES: Record<ProblemCode, string> = {
   UNSUPPORTED_MEDIA_TYPE: 'The request body must be application/json',
   INTERNAL: 'Internal error',
   NOT_READY: 'The service is not ready',
+  SOURCE_UNAVAILABLE: "The website's user database does not answer",
+  SOURCE_BAD_ROW: "The website's record of this user cannot be used",
+  USERS_READ_ONLY: 'Users are managed by the website',
 };
 
 export function problemFor(code: ProblemCode, extra: { detail?: string; errors?: ProblemField[]; instance?: string; requestId?: string; retryAfterSeconds?: number } = {}): Problem {

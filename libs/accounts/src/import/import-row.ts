@@ -12,6 +12,8 @@ const MAX_REAL_NAME = 255;
 const MAX_GROUPS = 100;
 const MAX_GROUP_NAME = 64;
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 /** In a CSV cell, groups are separated by "|" or ";" (the comma separates cells). */
 const GROUP_SEPARATORS = /[|;]/;
 
@@ -39,6 +41,12 @@ export function parseImportRow(fields: Partial<Record<ImportField, unknown>>): R
     if (fields.emailVerified !== undefined) profile.emailVerified = flag(fields.emailVerified, 'emailVerified');
 
     const user: ImportedUser = { username: canonical.name, profile };
+    // A user source's deterministic id (users export), so the wiki's link to it survives the move.
+    if (fields.id !== undefined && fields.id !== null && fields.id !== '') {
+      const id = text(fields.id, 'id').trim().toLowerCase();
+      if (!UUID.test(id)) return { ok: false, reason: 'id is not a UUID' };
+      user.id = id;
+    }
     const hash = fields.passwordHash === undefined || fields.passwordHash === null ? '' : text(fields.passwordHash, 'passwordHash').trim();
     if (hash !== '') {
       if (recognizeHashFormat(hash) === null) return { ok: false, reason: 'unknown password hash format' };

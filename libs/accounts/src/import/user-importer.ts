@@ -84,6 +84,7 @@ export class UserImporter {
           const taken: SkippedLine[] = [];
           outcomes.forEach((outcome, i) => {
             if (outcome === 'taken') taken.push({ line: batch.lines[i], username: batch.users[i].username, reason: 'created by someone else during the import; run it again to update' });
+            else if (outcome === 'id-conflict') taken.push({ line: batch.lines[i], username: batch.users[i].username, reason: 'the id belongs to another user, or this user has another id' });
             else summary[outcome]++;
           });
           skip(taken);

@@ -4,8 +4,8 @@ import {
   DomainError, SSO_LEEWAY_SECONDS, SSO_LOGOUT_EVENT, SSO_LOGOUT_TYP, SSO_MAX_TICKET_TTL_SECONDS, SSO_TICKET_TYP,
   type IssueTicketRequest, type IssueTicketResponse, type RedeemTicketResponse, type SsoTicketClaims,
 } from '@authbridge/contract';
-import { UsedTicketRepository, UserRepository, type SsoWikiRecord } from '@authbridge/storage';
-import { requireCanonicalName } from '../accounts.service';
+import { UsedTicketRepository, type SsoWikiRecord } from '@authbridge/storage';
+import { UserDirectory } from '../sources/user-directory';
 import { AuditLog } from '../audit/audit-log';
 import { Clock } from '../clock';
 import { toUserJson } from '../user-json';
@@ -22,7 +22,7 @@ export class SsoTickets {
   constructor(
     private readonly keys: SsoKeys,
     private readonly wikis: SsoWikis,
-    private readonly users: UserRepository,
+    private readonly users: UserDirectory,
     private readonly used: UsedTicketRepository,
     private readonly clock: Clock,
     private readonly audit: AuditLog,
@@ -31,7 +31,7 @@ export class SsoTickets {
 
   /** Issues a ticket and records the issue, or the refusal, in the audit log (with the jti, never the ticket). */
   async issue(request: IssueTicketRequest, clientId: string | null = null): Promise<IssueTicketResponse> {
-    return this.audited('sso.ticket.issue', 'issued', request.username, clientId, () => this.issueTicket(request));
+    return this.audited('sso.ticket.issue', 'issued', request.username ?? null, clientId, () => this.issueTicket(request));
   }
 
   /** Redeems a ticket and records the outcome in the audit log. */
@@ -62,9 +62,7 @@ export class SsoTickets {
       throw new DomainError('VALIDATION_FAILED', 'returnTo is a page title of the wiki, not a URL.', [{ field: 'returnTo', message: 'returnTo must be a page title, not a URL' }]);
     }
     const wiki = await this.wikis.resolve(request.audience);
-    const username = requireCanonicalName(request.username);
-    const user = await this.users.findByUsername(username);
-    if (!user) throw new DomainError('USER_NOT_FOUND', `No user named "${username}".`);
+    const user = await this.ticketUser(request);
     if (user.disabled) throw new DomainError('ACCOUNT_DISABLED', 'A disabled account gets no ticket.');
     const iat = Math.floor(this.clock.now().getTime() / 1000);
     const ttl = Math.min(this.settings.ticketTtlSeconds, SSO_MAX_TICKET_TTL_SECONDS);
@@ -89,6 +87,22 @@ export class SsoTickets {
       jti: claims.jti,
       username: user.username,
     };
+  }
+
+  /**
+   * The website names its user by its own id (websiteUserId, with a user source) or by name: a
+   * wiki name, or with a source also its login name or email, resolved as the password login does,
+   * so the ticket lands on the same wiki account.
+   */
+  private async ticketUser(request: IssueTicketRequest) {
+    if ((request.username === undefined) === (request.websiteUserId === undefined)) {
+      throw new DomainError('VALIDATION_FAILED', 'Name the user with exactly one of username and websiteUserId.', [
+        { field: 'username', message: 'exactly one of username and websiteUserId is required' },
+      ]);
+    }
+    const user = request.websiteUserId !== undefined ? await this.users.findByWebsiteId(request.websiteUserId) : await this.users.findByLogin(request.username!);
+    if (!user) throw new DomainError('USER_NOT_FOUND', request.websiteUserId !== undefined ? 'No website user has this id.' : `No user named "${request.username}".`);
+    return user;
   }
 
   /**

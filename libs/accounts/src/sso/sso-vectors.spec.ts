@@ -11,6 +11,8 @@ import { privateKeyFromSeed, TicketRejected, verifyJws } from './jws';
 import { SsoKeys } from './sso-keys';
 import { SsoTickets } from './sso-tickets';
 import { SsoWikis } from './sso-wikis';
+import { Argon2PasswordHasher } from '@authbridge/passwords';
+import { LocalUserDirectory } from '../sources/local-user-directory';
 
 interface TicketVector {
   name: string;
@@ -59,7 +61,7 @@ async function redeemer(): Promise<{ tickets: SsoTickets; db: Db }> {
   const at = clock.now().toISOString();
   await users.insert({ id: '7d0c6a1e-0000-4000-8000-000000000001', username: 'Jane Doe', realName: 'Jane', email: null, emailVerified: false, groups: [], disabled: false, passwordHash: null, createdAt: at, updatedAt: at });
   const settings = { issuer: file.context.issuer, ticketTtlSeconds: 30, logoutTimeoutMs: 1000 };
-  const tickets = new SsoTickets(new SsoKeys(keyRepository, clock), wikis, users, new KyselyUsedTicketRepository(db), clock, new AuditLog(new KyselyAuditRepository(db), clock), settings);
+  const tickets = new SsoTickets(new SsoKeys(keyRepository, clock), wikis, new LocalUserDirectory(users, new Argon2PasswordHasher({ memoryKiB: 8192, timeCost: 1, parallelism: 1 }), clock), new KyselyUsedTicketRepository(db), clock, new AuditLog(new KyselyAuditRepository(db), clock), settings);
   return { tickets, db };
 }
 

@@ -95,6 +95,54 @@ class AuthBridgePrimaryAuthenticationProviderTest extends TestCase {
 		$this->assertFalse( $provider->testUserCanAuthenticate( $name ) );
 	}
 
+	public static function provideTypedWebsiteLogins(): iterable {
+		// MediaWiki calls an email a usable name: it goes in canonical form, which the API resolves
+		yield 'an email' => [ 'jane@example.org', 'Jane@example.org', 'Jane.smith' ];
+		yield 'a login that is no wiki name' => [ 'john[at]home', 'john[at]home', 'John-at-home' ];
+	}
+
+	/**
+	 * What the person typed on the website reaches the API even when it is no wiki name, and the
+	 * wiki logs into the name the API returns.
+	 *
+	 * @dataProvider provideTypedWebsiteLogins
+	 */
+	public function testWebsiteLoginThatIsNoWikiNameGoesToTheApi( string $typed, string $sent, string $wikiName ) {
+		$api = ( new FakeApi() )->answerJson( 200, [ 'result' => 'PASS', 'user' => self::remoteUser( $wikiName ) ] );
+		$provider = $this->newProvider( $api );
+		$res = $provider->beginPrimaryAuthentication( [ self::loginRequest( " $typed " ) ] );
+		$this->assertSame( $sent, $api->jsonBody()['username'] );
+		$this->assertSame( AuthenticationResponse::PASS, $res->status );
+		$this->assertSame( $wikiName, $res->username );
+	}
+
+	public function testOverlongLoginIsNotSent() {
+		$api = new FakeApi();
+		$res = $this->newProvider( $api )->beginPrimaryAuthentication( [ self::loginRequest( str_repeat( '[x]', 90 ) ) ] );
+		$this->assertSame( AuthenticationResponse::ABSTAIN, $res->status );
+		$this->assertCount( 0, $api->requests );
+	}
+
+	public function testEmailResolvingToALocalOnlyNameIsRefused() {
+		$api = ( new FakeApi() )->answerJson( 200, [ 'result' => 'PASS', 'user' => self::remoteUser( 'Admin' ) ] );
+		$provider = $this->newProvider( $api, [ 'AuthBridgeAuthoritative' => true ] );
+		$res = $provider->beginPrimaryAuthentication( [ self::loginRequest( 'admin@example.org' ) ] );
+		$this->assertCount( 1, $api->requests );
+		$this->assertSame( AuthenticationResponse::FAIL, $res->status );
+		$this->assertSame( 'wrongpassword', $res->message->getKey() );
+	}
+
+	public function testEmailResolvingToAnAccountLinkedToAnotherWebsiteUserIsRefused() {
+		$user = self::newExternalAccount( 'Linked by email' );
+		$services = MediaWikiServices::getInstance();
+		$services->getUserOptionsManager()->setOption( $user, ProfileSync::LINK_OPTION, 'someone-else' );
+		$services->getUserOptionsManager()->saveOptions( $user );
+		$api = ( new FakeApi() )->answerJson( 200, [ 'result' => 'PASS', 'user' => self::remoteUser( 'Linked by email' ) ] );
+		$res = $this->newProvider( $api )->beginPrimaryAuthentication( [ self::loginRequest( 'by-email@example.org' ) ] );
+		$this->assertSame( AuthenticationResponse::FAIL, $res->status );
+		$this->assertSame( 'authbridge-error-conflict', $res->message->getKey() );
+	}
+
 	public function testPassForALocalOnlyNameReturnedByTheApiIsRefused() {
 		$api = ( new FakeApi() )->answerJson( 200, [ 'result' => 'PASS', 'user' => self::remoteUser( 'Admin' ) ] );
 		$provider = $this->newProvider( $api, [ 'AuthBridgeAuthoritative' => true ] );

@@ -42,7 +42,8 @@ class UserNameVectorsTest extends TestCase {
 		$expectUsable = $failing ? ( $vector['usable'] ?? false ) : $vector['canonical'];
 		$this->assertSame( $expectUsable, $usable, 'usable' );
 
-		// The provider asks the API about the canonical name, or not at all.
+		// The provider asks the API about the canonical name; a name MediaWiki refuses goes as
+		// typed (with a user source it may be a website login or email), and NO_SUCH_USER abstains.
 		$api = new FakeApi();
 		$api->answerJson( 200, [ 'result' => 'FAIL', 'code' => 'NO_SUCH_USER' ] );
 		$provider = $this->newProvider( $api );
@@ -52,7 +53,13 @@ class UserNameVectorsTest extends TestCase {
 		$res = $provider->beginPrimaryAuthentication( [ $req ] );
 		$this->assertSame( AuthenticationResponse::ABSTAIN, $res->status );
 		if ( $expectUsable === false ) {
-			$this->assertCount( 0, $api->requests, 'a name MediaWiki refuses is not sent' );
+			if ( $utils->getCanonical( $input, UserNameUtils::RIGOR_VALID ) !== false ) {
+				$this->assertCount( 0, $api->requests, 'a reserved name is not sent' );
+			} elseif ( strlen( trim( $input ) ) > 255 ) {
+				$this->assertCount( 0, $api->requests, 'longer than any website login: not sent' );
+			} elseif ( trim( $input ) !== '' ) {
+				$this->assertSame( trim( $input ), $api->jsonBody()['username'], 'a name MediaWiki refuses is sent as typed' );
+			}
 		} elseif ( !$provider->isLocalOnly( $expectUsable ) ) {
 			$this->assertSame( $expectUsable, $api->jsonBody()['username'] );
 		}

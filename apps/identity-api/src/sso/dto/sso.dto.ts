@@ -9,9 +9,17 @@ import { HasNoNul } from '../../problem/no-nul';
 import { UserDto } from '../../users/dto/user.dto';
 
 export class IssueTicketDto implements IssueTicketRequest {
-  @ApiProperty({ description: 'The user the website has logged in (any spelling MediaWiki accepts).', maxLength: 1024, example: 'Jane Doe' })
-  @IsString() @IsNotEmpty() @MaxLength(1024) @HasNoNul()
-  username: string;
+  @ApiPropertyOptional({
+    description: 'The user the website has logged in: a wiki name in any spelling MediaWiki accepts; with a user source (USER_SOURCE=sql) also the website login name or email. Exactly one of username and websiteUserId.',
+    maxLength: 1024,
+    example: 'Jane Doe',
+  })
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(1024) @HasNoNul()
+  username?: string;
+
+  @ApiPropertyOptional({ description: "With a user source: the website's own id of the user (the id column of its users table). Exactly one of username and websiteUserId.", maxLength: 64, example: '42' })
+  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9_.:-]{1,64}$/, { message: 'websiteUserId must be 1-64 letters, digits or _ . : -' })
+  websiteUserId?: string;
 
   @ApiPropertyOptional({ description: 'A page title of the wiki to land on (never a URL).', maxLength: 255, example: 'Main Page' })
   @IsOptional() @IsString() @MaxLength(255) @HasNoNul()

@@ -1,0 +1,11 @@
+export * from './user-directory';
+export * from './local-user-directory';
+export * from './source-user-directory';
+export * from './account-source';
+export * from './wiki-names';
+export * from './source-errors';
+export * from './php-serialized';
+export { openSqlClient, SqlClient } from './sql/sql-client';
+export { WordPressSource } from './sql/wordpress-source';
+export { CustomSqlSource } from './sql/custom-source';
+export { openUserDirectory, type OpenedDirectory } from './open-user-directory';

@@ -1,0 +1,39 @@
+import type { UserRecord } from '@authbridge/storage';
+
+/** What a password check found; the verifier turns it into the contract's PASS/FAIL. */
+export type LoginCheck = { outcome: 'PASS'; user: UserRecord } | { outcome: 'WRONG_PASSWORD' } | { outcome: 'NO_SUCH_USER' };
+
+/** One login in progress: the name it is counted under, and the password check (always a full hash's cost). */
+export interface LoginAttempt {
+  /** The name brute-force counters and the audit log use: the user's wiki name when known. */
+  readonly username: string;
+  check(password: string): Promise<LoginCheck>;
+}
+
+export interface DirectoryPage {
+  users: UserRecord[];
+  nextCursor: string | null;
+}
+
+/**
+ * Where users are read from (USER_SOURCE): AuthBridge's own store, or a website's accounts. The
+ * verify, look-up, ticket and admin paths all go through this, so brute-force protection, audit
+ * and single sign-on are the same whatever the source. See "For the engineer who adds the next
+ * source" in libs/accounts/src/sources/README.md.
+ */
+export abstract class UserDirectory {
+  abstract readonly kind: 'local' | 'sql' | 'http';
+  /** Users are managed elsewhere (the website): create, update and password changes are refused. */
+  abstract readonly readOnly: boolean;
+  /** What the person typed at the login form (a wiki name; with a source also the website login or email). */
+  abstract beginLogin(typed: string): Promise<LoginAttempt>;
+  /** By canonical wiki name (look-ups, ticket redeem). */
+  abstract findByUsername(wikiName: string): Promise<UserRecord | undefined>;
+  /** By what the website calls the user when it asks for a ticket: a login name, an email or a wiki name. */
+  abstract findByLogin(typed: string): Promise<UserRecord | undefined>;
+  /** By the website's own user id (tickets); only sources have one. */
+  abstract findByWebsiteId(websiteId: string): Promise<UserRecord | undefined>;
+  abstract list(options: { prefix: string; cursor?: string; limit: number }): Promise<DirectoryPage>;
+  /** Throws when the source does not answer (readiness). */
+  abstract ready(): Promise<void>;
+}
