@@ -1,7 +1,7 @@
 // Builds the API and the CLI when dist/ is missing or older than the TypeScript sources,
 // so `npm start` and `npm run cli` work straight after a clone.
 const { execFileSync } = require('node:child_process');
-const { readdirSync, statSync, existsSync } = require('node:fs');
+const { readdirSync, statSync, existsSync, rmSync } = require('node:fs');
 const { join } = require('node:path');
 
 const root = join(__dirname, '..');
@@ -21,6 +21,9 @@ const sources = Math.max(newestSource(join(root, 'apps')), newestSource(join(roo
 const stale = outputs.some((p) => !existsSync(p) || statSync(p).mtimeMs < sources);
 if (stale) {
   process.stderr.write('authbridge: building (first start or changed sources)...\n');
+  // From an empty dist/: a file left by an older build (a module since moved into a folder of
+  // the same name) would otherwise shadow the new one in require().
+  rmSync(join(root, 'dist'), { recursive: true, force: true });
   try {
     for (const project of ['identity-api', 'cli']) {
       execFileSync(process.execPath, [join(root, 'node_modules/@nestjs/cli/bin/nest.js'), 'build', project], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
