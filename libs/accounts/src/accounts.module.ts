@@ -10,6 +10,7 @@ import { ClientCredentials } from './client-credentials';
 import { Clock, SystemClock } from './clock';
 import { CredentialVerifier } from './credential-verifier';
 import { SSO_SETTINGS, SsoKeys, SsoTickets, SsoWikis } from './sso';
+import { AccountNotifications, BackChannelTokens, FetchWikiNotifier, NOTIFY_SETTINGS, WikiNotifier } from './lifecycle';
 
 /** Users, client credentials and password checks over the configured store; used by the API and the CLI. */
 @Module({})
@@ -37,8 +38,12 @@ export class AccountsModule {
         SsoKeys,
         SsoWikis,
         SsoTickets,
+        { provide: NOTIFY_SETTINGS, useValue: { ...config.notify, timeoutMs: config.sso.logoutTimeoutMs, ...config.audit } },
+        { provide: WikiNotifier, useClass: FetchWikiNotifier },
+        BackChannelTokens,
+        AccountNotifications,
       ],
-      exports: [AccountsService, ClientCredentials, CredentialVerifier, PasswordHasher, Clock, BruteForceGuard, AuditLog, AccountLocks, SSO_SETTINGS, SsoKeys, SsoWikis, SsoTickets],
+      exports: [AccountsService, ClientCredentials, CredentialVerifier, PasswordHasher, Clock, BruteForceGuard, AuditLog, AccountLocks, SSO_SETTINGS, SsoKeys, SsoWikis, SsoTickets, AccountNotifications, WikiNotifier, NOTIFY_SETTINGS],
     };
   }
 }

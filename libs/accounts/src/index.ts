@@ -11,3 +11,4 @@ export * from './audit/audit-log';
 export * from './accounts.module';
 export * from './sso';
 export * from './import';
+export * from './lifecycle';

@@ -13,6 +13,8 @@ export interface AppConfig {
   audit: { retentionDays: number; pruneIntervalSeconds: number };
   /** Single sign-on: `iss` of tickets, their lifetime, and how long the logout back channel waits per wiki. */
   sso: { issuer: string; ticketTtlSeconds: number; logoutTimeoutMs: number };
+  /** Telling the wikis about account changes: poll interval, retry backoff, give-up point (SPEC.md, "Delivery"). */
+  notify: { pollMs: number; retryBaseMs: number; retryMaxMs: number; giveUpSeconds: number };
 }
 
 /**

@@ -8,3 +8,5 @@ export * from './audit-repository';
 export * from './sso-repository';
 export { StorageModule, DATABASE } from './storage.module';
 export * from './user-import-repository';
+export * from './account-event-repository';
+export * from './account-transactions';

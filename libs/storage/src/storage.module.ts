@@ -5,6 +5,8 @@ import { UserRepository, KyselyUserRepository } from './user-repository';
 import { ClientRepository, KyselyClientRepository } from './client-repository';
 import { BruteForceRepository, KyselyBruteForceRepository } from './brute-force-repository';
 import { AuditRepository, KyselyAuditRepository } from './audit-repository';
+import { AccountEventRepository, KyselyAccountEventRepository } from './account-event-repository';
+import { AccountTransactions, KyselyAccountTransactions } from './account-transactions';
 import { KyselySsoKeyRepository, KyselySsoWikiRepository, KyselyUsedTicketRepository, SsoKeyRepository, SsoWikiRepository, UsedTicketRepository } from './sso-repository';
 
 export const DATABASE = Symbol('DATABASE');
@@ -45,8 +47,10 @@ export class StorageModule {
         { provide: SsoKeyRepository, useFactory: (db: Db) => new KyselySsoKeyRepository(db), inject: [DATABASE] },
         { provide: UsedTicketRepository, useFactory: (db: Db) => new KyselyUsedTicketRepository(db), inject: [DATABASE] },
         { provide: SsoWikiRepository, useFactory: (db: Db) => new KyselySsoWikiRepository(db), inject: [DATABASE] },
+        { provide: AccountEventRepository, useFactory: (db: Db) => new KyselyAccountEventRepository(db), inject: [DATABASE] },
+        { provide: AccountTransactions, useFactory: (db: Db) => new KyselyAccountTransactions(db), inject: [DATABASE] },
       ],
-      exports: [DATABASE, UserRepository, ClientRepository, BruteForceRepository, AuditRepository, SsoKeyRepository, UsedTicketRepository, SsoWikiRepository],
+      exports: [DATABASE, UserRepository, ClientRepository, BruteForceRepository, AuditRepository, SsoKeyRepository, UsedTicketRepository, SsoWikiRepository, AccountEventRepository, AccountTransactions],
     };
   }
 }

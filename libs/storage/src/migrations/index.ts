@@ -6,6 +6,7 @@ import { migration as bruteForceCounters } from './2026-11-28-120-brute-force-co
 import { migration as auditEvents } from './2026-11-28-130-audit-events';
 import { migration as usersImportedHash } from './2026-11-28-200-users-imported-hash';
 import { migration as sso } from './2026-11-28-900-sso';
+import { migration as accountEvents } from './2026-12-02-200-account-events';
 
 /**
  * Every migration, in the order they run: the one list, so the built API, the CLI and the tests
@@ -21,6 +22,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['2026-11-28-130-audit-events', auditEvents],
   ['2026-11-28-200-users-imported-hash', usersImportedHash],
   ['2026-11-28-900-sso', sso],
+  ['2026-12-02-200-account-events', accountEvents],
 ];
 
 class InCodeMigrationProvider implements MigrationProvider {
