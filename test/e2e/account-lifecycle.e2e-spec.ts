@@ -126,7 +126,7 @@ describe("the account's life follows the website (outbox and back channel)", () 
     } finally {
       spy.mockRestore();
     }
-    // Its claim (90 s) would hold the rows; a crashed instance's claim expires, here we expire it.
+    // Its claim (SSO_LOGOUT_TIMEOUT_MS + 10 s) holds the rows until it runs out; here we let it run out.
     await db.updateTable('account_event_deliveries').set({ next_attempt_at: Date.now() }).where('status', '=', 'pending').execute();
     expect((await wiki.waitFor(1))[0]).toMatchObject({ uid: fay.id, state: 'disabled' });
   });

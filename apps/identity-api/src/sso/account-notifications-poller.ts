@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { AccountNotifications, NOTIFY_SETTINGS, type NotifySettings } from '@authbridge/accounts';
 import { AccountEventRepository } from '@authbridge/storage';
 
@@ -8,7 +8,7 @@ import { AccountEventRepository } from '@authbridge/storage';
  * same row. Also prunes finished rows with the audit retention.
  */
 @Injectable()
-export class AccountNotificationsPoller implements OnApplicationBootstrap, OnApplicationShutdown {
+export class AccountNotificationsPoller implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('AccountNotifications');
   private timer?: NodeJS.Timeout;
   private pruneTimer?: NodeJS.Timeout;
@@ -29,7 +29,8 @@ export class AccountNotificationsPoller implements OnApplicationBootstrap, OnApp
     this.pruneTimer.unref();
   }
 
-  onApplicationShutdown(): void {
+  /** Claims nothing more once the instance stops: what it holds finishes (AccountNotifications waits), the rest stays due for the others. */
+  beforeApplicationShutdown(): void {
     this.stopped = true;
     clearInterval(this.timer);
     clearInterval(this.pruneTimer);

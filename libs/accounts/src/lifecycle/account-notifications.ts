@@ -7,7 +7,7 @@ import { Clock } from '../clock';
 import { SsoWikis } from '../sso/sso-wikis';
 import { BackChannelTokens } from './back-channel-tokens';
 import { WikiNotifier } from './wiki-notifier';
-import { CLAIM_LEASE_MS, DELIVERY_CONCURRENCY, NOTIFY_SETTINGS, POLL_BATCH, retryDelayMs, type NotifySettings } from './notify-settings';
+import { claimLeaseMs, DELIVERY_CONCURRENCY, NOTIFY_SETTINGS, POLL_BATCH, retryDelayMs, type NotifySettings } from './notify-settings';
 
 /** The first attempt at one wiki, as single logout reports it. */
 export type DeliveryReport = SsoLogoutResult;
@@ -34,7 +34,7 @@ export class AccountNotifications implements BeforeApplicationShutdown {
 
   /** A new claim: random token, held for one lease from now. */
   newClaim(): DeliveryClaim {
-    return { token: randomBytes(12).toString('base64url'), until: this.clock.now().getTime() + CLAIM_LEASE_MS };
+    return { token: randomBytes(12).toString('base64url'), until: this.clock.now().getTime() + claimLeaseMs(this.settings) };
   }
 
   /** Delivers claimed rows without holding up the caller (the API answers first); shutdown waits for them. */

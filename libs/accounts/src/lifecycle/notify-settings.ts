@@ -16,8 +16,13 @@ export interface NotifySettings {
   pruneIntervalSeconds: number;
 }
 
-/** A claim outlives any attempt (timeoutMs ≤ 60 s) with room to record the outcome. */
-export const CLAIM_LEASE_MS = 90_000;
+/**
+ * A claim outlives its attempt (the wiki's answer is awaited at most timeoutMs) with room to
+ * record the outcome; an instance that dies mid-attempt holds its rows no longer than this.
+ */
+export function claimLeaseMs(settings: Pick<NotifySettings, 'timeoutMs'>): number {
+  return settings.timeoutMs + 10_000;
+}
 /** Parallel attempts of one instance; the rest wait their turn. */
 export const DELIVERY_CONCURRENCY = 8;
 /** Rows one poll claims at most. */
