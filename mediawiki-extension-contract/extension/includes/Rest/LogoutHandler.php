@@ -49,7 +49,7 @@ class LogoutHandler extends Handler {
 		WANObjectCache $cache, BagOStuff $stash, ILoadBalancer $loadBalancer,
 		UserOptionsManager $userOptionsManager, BotPasswordStore $botPasswordStore, AuthManager $authManager
 	): self {
-		$provider = $authManager->getAuthenticationProvider( 'AuthBridgePrimaryAuthenticationProvider' );
+		$provider = $authManager->getAuthenticationProvider( AuthBridgePrimaryAuthenticationProvider::class );
 		$lifecycle = $provider instanceof AuthBridgePrimaryAuthenticationProvider ? new AccountLifecycle(
 			new LinkedAccounts( $loadBalancer, $userFactory, [ $provider, 'isLocalOnly' ] ),
 			new WebsiteState( $userOptionsManager ),
