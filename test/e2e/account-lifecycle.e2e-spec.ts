@@ -1,11 +1,13 @@
 // Issue 9, "the account's life follows the website", API side: every account change reaches every
 // registered wiki over the signed back channel, from an outbox written with the change.
 import { jest } from '@jest/globals';
-import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { AccountNotifications, AuditLog, Clock, SsoKeys, SsoWikis, UserImporter } from '@authbridge/accounts';
-import { DATABASE, KyselyUserImportRepository, type Db } from '@authbridge/storage';
+import { join, resolve } from 'node:path';
+import { AccountNotifications, AuditLog, Clock, SsoKeys, SsoWikis, SystemClock, UserImporter } from '@authbridge/accounts';
+import { DATABASE, KyselySsoKeyRepository, KyselyUserImportRepository, isPostgresUrl, openDatabase, type Db } from '@authbridge/storage';
+import { createScratchDatabase, type ScratchDatabase } from './helpers/scratch-database';
 import { bearer, createTestApp, type TestApp } from './helpers/test-app';
 import { startFakeWiki, type FakeWiki } from './helpers/fake-wiki';
 import { contractValidator } from './helpers/schemas';
@@ -190,4 +192,54 @@ describe("the account's life follows the website (outbox and back channel)", () 
       await sleep(50);
     }
   }
+});
+
+describe('the CLI tells the wikis itself, before it exits', () => {
+  const CLI = resolve('dist/apps/cli/src/main.js');
+  let dir: string;
+  let scratch: ScratchDatabase | undefined;
+  let env: Record<string, string>;
+  let wiki: FakeWiki;
+  let keysDb: Db;
+
+  const run = (args: string[], input?: string) => new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
+    const child = execFile(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } }, (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }));
+    child.stdin!.end(input ?? '');
+  });
+
+  beforeAll(async () => {
+    if (!existsSync(CLI)) throw new Error('build first: node scripts/ensure-built.cjs (npm test does it)');
+    dir = mkdtempSync(join(tmpdir(), 'authbridge-life-cli-'));
+    const base = process.env.TEST_DATABASE_URL ?? 'sqlite::memory:';
+    scratch = isPostgresUrl(base) ? await createScratchDatabase(base) : undefined;
+    env = { DATABASE_URL: scratch?.url ?? `sqlite:${join(dir, 'cli.sqlite')}`, SSO_ISSUER: ISSUER, LOG_LEVEL: 'silent' };
+    keysDb = openDatabase(env.DATABASE_URL).db;
+    const keys = () => new SsoKeys(new KyselySsoKeyRepository(keysDb), new SystemClock()).jwks();
+    wiki = await startFakeWiki({ jwks: keys, issuer: ISSUER, wikiId: 'cli-wiki' });
+    const client = JSON.parse((await run(['clients', 'create', '--name', 'wiki', '--scopes', 'sso:redeem', '--json'])).stdout).id;
+    expect((await run(['sso', 'wikis', 'add', '--id', 'cli-wiki', '--url', wiki.url, '--client', client])).code).toBe(0);
+  }, 60000);
+  afterAll(async () => {
+    await keysDb?.destroy();
+    await wiki?.close();
+    await scratch?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('users disable, set-password and sessions end are delivered by the command itself', async () => {
+    const user = JSON.parse((await run(['users', 'create', '--username', 'Cli life', '--json'])).stdout);
+    expect((await run(['users', 'disable', 'Cli life'])).code).toBe(0);
+    // No API runs: what the wiki heard, the CLI sent before it exited.
+    expect(wiki.received).toHaveLength(1);
+    expect(wiki.received[0]).toMatchObject({ uid: user.id, state: 'disabled', endSessions: true });
+    expect((await run(['users', 'set-password', 'Cli life', '--password-stdin'], 'a new cli passphrase\n')).code).toBe(0);
+    expect(wiki.received[1]).toMatchObject({ uid: user.id, state: 'disabled', endSessions: true, seq: expect.any(Number) });
+    expect(wiki.received[1].seq!).toBeGreaterThan(wiki.received[0].seq!);
+    const ended = await run(['users', 'sessions', 'end', 'Cli life', '--json']);
+    expect(JSON.parse(ended.stdout)).toEqual({ results: [{ wiki: 'cli-wiki', status: 'ok', httpStatus: 204 }] });
+    expect(wiki.received[2]).toMatchObject({ uid: user.id, state: null, endSessions: true });
+    wiki.status = 503;
+    const down = await run(['users', 'sessions', 'end', 'Cli life']);
+    expect(down.stdout).toContain('cli-wiki: not confirmed (HTTP 503); the API will retry');
+  }, 60000);
 });
