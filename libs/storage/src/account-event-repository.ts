@@ -82,6 +82,9 @@ export class KyselyAccountEventRepository extends AccountEventRepository {
     // SKIP LOCKED: instances polling together each take other rows instead of queueing behind
     // one another; the outer condition is re-checked after the row lock, so no row goes twice.
     // SQLite has one writer at a time, which gives the same guarantee.
+    // A read first: the poll of an idle outbox (every second, every instance) takes no write lock.
+    const due = await this.db.selectFrom('account_event_deliveries').select('id').where('status', '=', 'pending').where('next_attempt_at', '<=', now).limit(1).executeTakeFirst();
+    if (!due) return [];
     const skipLocked = isPostgres(this.db) ? sql`for update skip locked` : sql``;
     const rows = await sql<{ seq: number }>`
       update account_event_deliveries

@@ -116,7 +116,7 @@ export class SsoTickets {
     const wiki = registered.get(claims.aud as string)!;
     // The binding is the rule: a wiki registered without a client (before contract 1.2) fails closed.
     if (wiki.clientId === null) {
-      throw new DomainError('TICKET_WRONG_CLIENT', `Wiki "${wiki.id}" is registered without its client; run: sso wikis add --id ${wiki.id} --url ${wiki.url} --client <the wiki's client id>.`);
+      throw new DomainError('TICKET_WRONG_CLIENT', `Wiki "${wiki.id}" is registered without its client; run: sso wikis add --id ${wiki.id} --url <its URL> --client <the wiki's client id>.`);
     }
     if (wiki.clientId !== clientId) {
       throw new DomainError('TICKET_WRONG_CLIENT', 'This client does not redeem tickets for that wiki.');
