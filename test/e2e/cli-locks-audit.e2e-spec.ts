@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,6 +7,8 @@ import { ClientCredentials } from '@authbridge/accounts';
 import { createTestApp, bearer, type TestApp } from './helpers/test-app';
 
 const CLI = resolve('dist/apps/cli/src/main.js');
+// Each CLI run starts Node and opens the store: seconds on a machine busy with other suites (as sso-cli's).
+jest.setTimeout(30000);
 
 function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
