@@ -92,7 +92,8 @@ describe("the account's life follows the website: disabling reaches a real wiki"
     await page.fill('#wpName1', username);
     await page.fill('#wpPassword1', password);
     await Promise.all([page.waitForNavigation(), page.click('#wpLoginAttempt')]);
-    const errorBox = page.locator('.errorbox, .mw-message-box-error');
+    // 1.39: .errorbox; later: .mw-message-box-error, or Codex's .cdx-message--error.
+    const errorBox = page.locator('.errorbox, .mw-message-box-error, .cdx-message--error');
     const error = (await errorBox.count()) ? oneLine(await errorBox.first().innerText()) : null;
     return { error, userName: await currentUser(page) };
   }
