@@ -56,12 +56,12 @@ describe("the account's life follows the website (outbox and back channel)", () 
   it('disabling tells every wiki, by uid, with the state and an increasing seq; enabling too, without ending sessions', async () => {
     const jane = await user('Life jane');
     await t.http.patch('/v1/users/Life_jane').set(write()).send({ disabled: true }).expect(200);
-    const [disabled] = await wiki.waitFor(1);
+    const [disabled] = await wiki.waitFor(1, 10000, jane.id);
     expect(disabled).toMatchObject({ uid: jane.id, sub: 'Life jane', endSessions: true, state: 'disabled' });
     expect(validate('sso-logout-token-claims', disabled.claims)).toEqual([]);
-    expect((await other.waitFor(1))[0]).toMatchObject({ uid: jane.id, state: 'disabled', seq: disabled.seq });
+    expect((await other.waitFor(1, 10000, jane.id))[0]).toMatchObject({ uid: jane.id, state: 'disabled', seq: disabled.seq });
     await t.http.patch('/v1/users/Life_jane').set(write()).send({ disabled: false }).expect(200);
-    const enabled = (await wiki.waitFor(2))[1];
+    const enabled = (await wiki.waitFor(2, 10000, jane.id))[1];
     expect(enabled).toMatchObject({ uid: jane.id, endSessions: false, state: 'active' });
     expect(enabled.seq!).toBeGreaterThan(disabled.seq!);
     expect(enabled.jti).not.toBe(disabled.jti);
@@ -71,13 +71,13 @@ describe("the account's life follows the website (outbox and back channel)", () 
     const bob = await user('Life bob');
     await t.http.patch('/v1/users/Life_bob').set(write()).send({ realName: 'Bob' }).expect(200);
     await t.http.put('/v1/users/Life_bob/password').set(write()).send({ password: 'a new passphrase here' }).expect(204);
-    expect((await wiki.waitFor(1))[0]).toMatchObject({ uid: bob.id, endSessions: true, state: 'active' });
+    expect((await wiki.waitFor(1, 10000, bob.id))[0]).toMatchObject({ uid: bob.id, endSessions: true, state: 'active' });
     await t.http.put('/v1/users/Life_bob/password').set(write()).send({ password: 'and another passphrase', currentPassword: 'a new passphrase here' }).expect(204);
-    await wiki.waitFor(2);
+    await wiki.waitFor(2, 10000, bob.id);
     await t.http.patch('/v1/users/Life_bob').set(write()).send({ disabled: true }).expect(200);
     await t.http.patch('/v1/users/Life_bob').set(write()).send({ disabled: true, realName: 'Bob B' }).expect(200);
     await sleep(600);
-    expect(wiki.received.map((r) => r.state)).toEqual(['active', 'active', 'disabled']);
+    expect(wiki.about(bob.id).map((r) => r.state)).toEqual(['active', 'active', 'disabled']);
   });
 
   it('a refused change (password policy) writes nothing to the outbox', async () => {
@@ -90,14 +90,15 @@ describe("the account's life follows the website (outbox and back channel)", () 
   it('deleting tells every wiki "deleted" for the old id', async () => {
     const dan = await user('Life dan');
     await t.http.delete('/v1/users/Life_dan').set(write()).expect(204);
-    expect((await wiki.waitFor(1))[0]).toMatchObject({ uid: dan.id, sub: 'Life dan', endSessions: true, state: 'deleted' });
+    expect((await wiki.waitFor(1, 10000, dan.id))[0]).toMatchObject({ uid: dan.id, sub: 'Life dan', endSessions: true, state: 'deleted' });
+    await other.waitFor(1, 10000, dan.id);
   });
 
   it('a wiki that is down catches up by retries with a fresh token each time; the audit log says so', async () => {
     const eve = await user('Life eve');
     wiki.status = 503;
     await t.http.patch('/v1/users/Life_eve').set(write()).send({ disabled: true }).expect(200);
-    expect((await other.waitFor(1))[0]).toMatchObject({ uid: eve.id, state: 'disabled' });
+    expect((await other.waitFor(1, 10000, eve.id))[0]).toMatchObject({ uid: eve.id, state: 'disabled' });
     const deadline = Date.now() + 10000;
     while (wiki.refused < 3) {
       if (Date.now() > deadline) throw new Error('the down wiki was not retried');
@@ -105,7 +106,7 @@ describe("the account's life follows the website (outbox and back channel)", () 
     }
     expect(new Set(wiki.refusedJtis).size).toBe(wiki.refusedJtis.length);
     wiki.status = 204;
-    const [caught] = await wiki.waitFor(1);
+    const [caught] = await wiki.waitFor(1, 10000, eve.id);
     expect(wiki.refusedJtis).not.toContain(caught.jti);
     expect(caught).toMatchObject({ uid: eve.id, state: 'disabled' });
     const audit = t.app.get(AuditLog);
@@ -130,7 +131,7 @@ describe("the account's life follows the website (outbox and back channel)", () 
     }
     // Its claim (SSO_LOGOUT_TIMEOUT_MS + 10 s) holds the rows until it runs out; here we let it run out.
     await db.updateTable('account_event_deliveries').set({ next_attempt_at: Date.now() }).where('status', '=', 'pending').execute();
-    expect((await wiki.waitFor(1))[0]).toMatchObject({ uid: fay.id, state: 'disabled' });
+    expect((await wiki.waitFor(1, 10000, fay.id))[0]).toMatchObject({ uid: fay.id, state: 'disabled' });
   });
 
   it('an import that changes a password or the disabled flag tells the wikis (the poller sends it)', async () => {
@@ -140,11 +141,12 @@ describe("the account's life follows the website (outbox and back channel)", () 
       const file = join(dir, 'users.jsonl');
       writeFileSync(file, `${JSON.stringify({ username: 'Life gus', passwordHash: '$2y$04$nrU.iE/Nzkw6Q3OajSzMzOwiQ1CkoIskQjnQ84QbLKtEwnYtJb21a' })}\n${JSON.stringify({ username: 'Life hal', disabled: true })}\n`);
       await new UserImporter(new KyselyUserImportRepository(db), t.app.get(Clock)).importFile(file);
-      const [heard] = await wiki.waitFor(1);
+      const [heard] = await wiki.waitFor(1, 10000, gus.id);
       expect(heard).toMatchObject({ uid: gus.id, state: 'active', endSessions: true });
       await sleep(400);
       // A user the import created has no wiki sessions yet: nothing to tell.
-      expect(wiki.received).toHaveLength(1);
+      expect(wiki.about(gus.id)).toHaveLength(1);
+      expect(wiki.received.filter((r) => r.sub === 'Life hal')).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -158,9 +160,9 @@ describe("the account's life follows the website (outbox and back channel)", () 
       { wiki: 'wiki-a', status: 'ok', httpStatus: 204 },
       { wiki: 'wiki-b', status: 'failed', httpStatus: 500, retrying: true },
     ]);
-    expect(wiki.received[0]).toMatchObject({ uid: ida.id, endSessions: true, state: null, seq: null });
+    expect(wiki.about(ida.id)[0]).toMatchObject({ uid: ida.id, endSessions: true, state: null, seq: null });
     other.status = 204;
-    expect((await other.waitFor(1))[0]).toMatchObject({ uid: ida.id, endSessions: true, state: null });
+    expect((await other.waitFor(1, 10000, ida.id))[0]).toMatchObject({ uid: ida.id, endSessions: true, state: null });
     const audit = await t.app.get(AuditLog).list({ event: 'user.sessions', username: 'Life ida' });
     expect(audit.items).toHaveLength(1);
   });
@@ -169,7 +171,7 @@ describe("the account's life follows the website (outbox and back channel)", () 
     const jo = await user('Life jo');
     other.status = 503;
     await t.http.patch('/v1/users/Life_jo').set(write()).send({ disabled: true }).expect(200);
-    await wiki.waitFor(1);
+    await wiki.waitFor(1, 10000, jo.id);
     await t.app.get(SsoWikis).remove('wiki-b');
     try {
       await waitUntil(async () => (await t.app.get(AuditLog).list({ event: 'sso.notify', username: 'Life jo' })).items.some((e) => e.outcome === 'DROPPED'));

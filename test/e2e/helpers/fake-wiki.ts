@@ -23,7 +23,10 @@ export interface FakeWiki {
   refusedJtis: string[];
   status: number;
   close(): Promise<void>;
-  waitFor(count: number, timeoutMs?: number): Promise<ReceivedToken[]>;
+  /** The first `count` tokens received (about `uid` only, when given: tests sharing a wiki stay apart). */
+  waitFor(count: number, timeoutMs?: number, uid?: string): Promise<ReceivedToken[]>;
+  /** What was heard about one website user. */
+  about(uid: string): ReceivedToken[];
 }
 
 /** `jwks` fetches the API's key set (GET /.well-known/jwks.json, or SsoKeys.jwks() in-process). */
@@ -35,13 +38,15 @@ export async function startFakeWiki(options: { jwks: () => Promise<{ keys: Array
     refusedJtis: [],
     status: options.status ?? 204,
     close: () => new Promise((done) => server.close(() => done())),
-    async waitFor(count, timeoutMs = 10000) {
+    about: (uid) => wiki.received.filter((r) => r.uid === uid),
+    async waitFor(count, timeoutMs = 10000, uid) {
+      const heard = () => (uid === undefined ? wiki.received : wiki.about(uid));
       const deadline = Date.now() + timeoutMs;
-      while (wiki.received.length < count) {
-        if (Date.now() > deadline) throw new Error(`the wiki heard ${wiki.received.length} of ${count} tokens`);
+      while (heard().length < count) {
+        if (Date.now() > deadline) throw new Error(`the wiki heard ${heard().length} of ${count} tokens`);
         await new Promise((r) => setTimeout(r, 20));
       }
-      return wiki.received;
+      return heard();
     },
   };
   const server: Server = createServer((req, res) => {
