@@ -21,7 +21,7 @@ async function main() {
     console.log(`  ratio unknown / wrong (goal 0.95-1.05): ${fmt(r.unknownToWrongRatio, 3)}`);
   }
 
-  for (const [name, file] of [['wiki', './wiki-login.cjs'], ['import', './import.cjs'], ['store', './store.cjs'], ['sso', './sso.cjs'], ['source', './source.cjs']]) {
+  for (const [name, file] of [['wiki', './wiki-login.cjs'], ['import', './import.cjs'], ['store', './store.cjs'], ['sso', './sso.cjs'], ['source', './source.cjs'], ['lifecycle', './lifecycle.cjs']]) {
     if (!want(name)) continue;
     let mod;
     try {

@@ -55,7 +55,7 @@ async function run() {
         AuthBridgeSsoStartUrl: 'http://127.0.0.1:9/go-to-wiki.php',
       },
     });
-    await api.cli(['sso', 'wikis', 'add', '--id', 'bench-wiki', '--url', wiki.url]);
+    await api.cli(['sso', 'wikis', 'add', '--id', 'bench-wiki', '--url', wiki.url, '--client', wikiClient.id]);
     // Warm-up: creates the wiki account, fills caches and opcache on both paths.
     await ssoLogin(api, website.secret, wiki);
     await passwordLogin(wiki);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Writes vectors/sso-tickets.json: single-sign-on tickets signed with FIXED test keys at a FIXED
-// clock. Ed25519 signatures are deterministic, so running this again gives the same file.
+// Writes vectors/sso-tickets.json (single-sign-on tickets) and vectors/sso-account-events.json
+// (back-channel tokens: logout and account changes), signed with FIXED test keys at a FIXED clock. Ed25519 signatures are deterministic, so running this again gives the same file.
 // Test keys only: their seeds are in the output so any verifier can be checked against them.
 'use strict';
 const crypto = require('node:crypto');
@@ -131,11 +131,62 @@ const file = {
   },
   vectors,
 };
-const names = new Set();
-for (const v of vectors) {
-  if (names.has(v.name)) throw new Error(`duplicate vector ${v.name}`);
-  names.add(v.name);
+
+// Back-channel tokens: every one names the website user id (`uid`); account changes add an event.
+const LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
+const ACCOUNT_EVENT = 'urn:authbridge:event:account';
+const UID = '7d0c6a1e-0000-4000-8000-000000000001';
+let backChannelJti = 0;
+const backChannel = (over = {}, events = {}) => drop(drop(claims({
+  jti: `jti-account-${String(++backChannelJti).padStart(10, '0')}`, uid: UID, events: { [LOGOUT_EVENT]: {}, ...events }, ...over,
+}), 'remember'), 'nbf');
+const logoutHeader = (over = {}) => header({ typ: LOGOUT, ...over });
+const account = (change, state, seq) => ({ [ACCOUNT_EVENT]: { change, state, seq } });
+const outcome = (endSessions, state = null, seq = null) => ({ uid: UID, sub: 'Jane Doe', endSessions, state, seq });
+const passes = (name, note, token, expect) => ({ name, note, token, expect });
+const accountVectors = [
+  passes('logout', 'single logout: end the sessions of the account linked to uid, record no state', sign(logoutHeader(), backChannel()), outcome(true)),
+  passes('disabled', 'disabled on the website: end sessions, remember "disabled"', sign(logoutHeader(), backChannel({}, account('disabled', 'disabled', 41))), outcome(true, 'disabled', 41)),
+  passes('enabled', 'enabled again: keep sessions (there are none), remember "active"', sign(logoutHeader(), backChannel({}, account('enabled', 'active', 42))), outcome(false, 'active', 42)),
+  passes('deleted', 'deleted on the website: end sessions, remember "deleted"', sign(logoutHeader(), backChannel({}, account('deleted', 'deleted', 43))), outcome(true, 'deleted', 43)),
+  passes('password', 'password changed or reset: end sessions', sign(logoutHeader(), backChannel({}, account('password', 'active', 44))), outcome(true, 'active', 44)),
+  passes('password-while-disabled', 'the state travels with every change', sign(logoutHeader(), backChannel({}, account('password', 'disabled', 45))), outcome(true, 'disabled', 45)),
+  passes('unknown-change', 'a change this verifier does not know: end sessions (the safe side), record no state', sign(logoutHeader(), backChannel({}, account('renamed', 'active', 46))), outcome(true)),
+  passes('retired-key', 'signed with the key retired a moment ago', sign(logoutHeader({ kid: 'test-key-2' }), backChannel({}, account('disabled', 'disabled', 47))), outcome(true, 'disabled', 47)),
+  fail('no-uid', sign(logoutHeader(), drop(backChannel(), 'uid')), 'TICKET_INVALID', 'a token without uid (contract 1.1) must not end sessions by name alone'),
+  fail('uid-not-string', sign(logoutHeader(), backChannel({ uid: 12345 })), 'TICKET_INVALID', 'uid is a string'),
+  fail('uid-empty', sign(logoutHeader(), backChannel({ uid: '' })), 'TICKET_INVALID', 'uid is not empty'),
+  fail('uid-too-long', sign(logoutHeader(), backChannel({ uid: 'u'.repeat(65) })), 'TICKET_INVALID', 'uid is at most 64 characters'),
+  fail('state-unknown', sign(logoutHeader(), backChannel({}, account('disabled', 'frozen', 48))), 'TICKET_INVALID', 'state is active, disabled or deleted'),
+  fail('seq-zero', sign(logoutHeader(), backChannel({}, account('disabled', 'disabled', 0))), 'TICKET_INVALID', 'seq is a positive integer'),
+  fail('seq-string', sign(logoutHeader(), backChannel({}, account('disabled', 'disabled', '49'))), 'TICKET_INVALID', 'seq is a number, not a string'),
+  fail('change-missing', sign(logoutHeader(), backChannel({}, { [ACCOUNT_EVENT]: { state: 'disabled', seq: 50 } })), 'TICKET_INVALID', 'an account event names its change'),
+  fail('account-event-not-object', sign(logoutHeader(), backChannel({}, { [ACCOUNT_EVENT]: 'disabled' })), 'TICKET_INVALID', 'the account event is an object'),
+  fail('no-logout-event', sign(logoutHeader(), backChannel({ events: account('disabled', 'disabled', 51) })), 'TICKET_INVALID', 'every back-channel token carries the OpenID back-channel logout event'),
+  fail('events-not-object', sign(logoutHeader(), backChannel({ events: [LOGOUT_EVENT] })), 'TICKET_INVALID', 'events is an object'),
+  fail('other-audience', sign(logoutHeader(), backChannel({ aud: 'wiki-b' }, account('disabled', 'disabled', 52))), 'TICKET_INVALID', "another wiki's token"),
+  fail('expired', sign(logoutHeader(), backChannel({ iat: NOW - 70, exp: NOW - 10 }, account('disabled', 'disabled', 53))), 'TICKET_EXPIRED', 'expired 10 s ago, past the leeway'),
+  fail('ticket-typ', sign(header(), backChannel({}, account('disabled', 'disabled', 54))), 'TICKET_INVALID', 'a login ticket header is not a back-channel token'),
+  fail('signature-changed', (() => { const [a, b, c] = sign(logoutHeader(), backChannel({}, account('enabled', 'active', 55))).split('.'); const m = Math.floor(c.length / 2); return `${a}.${b}.${c.slice(0, m)}${c[m] === 'A' ? 'B' : 'A'}${c.slice(m + 1)}`; })(), 'TICKET_INVALID', 'an attacker turns "disabled" into "enabled": the signature fails'),
+];
+
+const accountFile = {
+  description: 'Back-channel tokens (SPEC.md, "The account\'s life follows the website"): typ logout+jwt, verified with `context` at `clock` like a ticket, then read as an account event. `expect` is what the wiki does: `uid` and `sub` of the account, `endSessions` (end its sessions, remember-me tokens and bot passwords), `state` to record (null: none) and its `seq`.',
+  source: 'Generated by scripts/generate-sso-vectors.cjs (same fixed keys and clock as sso-tickets.json); run by libs/accounts/src/sso/back-channel.spec.ts and tests/phpunit/AccountEventVectorsTest.php',
+  clock: NOW,
+  context: file.context,
+  vectors: accountVectors,
+};
+
+for (const [list, out] of [[vectors, 'sso-tickets.json'], [accountVectors, 'sso-account-events.json']]) {
+  const names = new Set();
+  for (const v of list) {
+    if (names.has(v.name)) throw new Error(`duplicate vector ${v.name} in ${out}`);
+    names.add(v.name);
+  }
 }
-const out = path.join(__dirname, '..', 'vectors', 'sso-tickets.json');
-fs.writeFileSync(out, JSON.stringify(file, null, 2) + '\n');
-process.stdout.write(`wrote ${vectors.length} vectors to ${out}\n`);
+for (const [content, out] of [[file, 'sso-tickets.json'], [accountFile, 'sso-account-events.json']]) {
+  const target = path.join(__dirname, '..', 'vectors', out);
+  fs.writeFileSync(target, JSON.stringify(content, null, 2) + '\n');
+  process.stdout.write(`wrote ${content.vectors.length} vectors to ${target}\n`);
+}

@@ -28,14 +28,22 @@ describe('npm run cli -- sso (the built command-line tool)', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('sso wikis add/list/remove registers the wikis that accept tickets', async () => {
-    const added = await cli(['sso', 'wikis', 'add', '--id', 'main-wiki', '--url', 'https://wiki.example.org/w/', '--client', 'abc', '--json'], env);
+    const client = JSON.parse((await cli(['clients', 'create', '--name', 'wiki', '--scopes', 'auth:verify,sso:redeem', '--json'], env)).stdout).id;
+    const added = await cli(['sso', 'wikis', 'add', '--id', 'main-wiki', '--url', 'https://wiki.example.org/w/', '--client', client, '--json'], env);
     expect(added.code).toBe(0);
-    expect(JSON.parse(added.stdout)).toMatchObject({ id: 'main-wiki', url: 'https://wiki.example.org/w', clientId: 'abc' });
+    expect(JSON.parse(added.stdout)).toMatchObject({ id: 'main-wiki', url: 'https://wiki.example.org/w', clientId: client });
+    expect((await cli(['sso', 'wikis', 'list'], env)).stdout).toContain(`client ${client}`);
     expect(JSON.parse((await cli(['sso', 'wikis', 'list', '--json'], env)).stdout)).toHaveLength(1);
     expect((await cli(['sso', 'wikis', 'remove', 'main-wiki'], env)).code).toBe(0);
     const again = await cli(['sso', 'wikis', 'remove', 'main-wiki'], env);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('UNKNOWN_AUDIENCE');
+  });
+
+  it('sso wikis add needs --client: tickets are redeemed only by the wiki they were issued for', async () => {
+    const r = await cli(['sso', 'wikis', 'add', '--id', 'w', '--url', 'https://wiki.example.org'], env);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('--client');
   });
 
   it.each([
@@ -44,7 +52,7 @@ describe('npm run cli -- sso (the built command-line tool)', () => {
     ['not a URL', ['--id', 'w', '--url', 'wiki.example.org']],
     ['an id with spaces', ['--id', 'my wiki', '--url', 'https://wiki.example.org']],
   ])('sso wikis add refuses %s', async (_what, args) => {
-    const r = await cli(['sso', 'wikis', 'add', ...args], env);
+    const r = await cli(['sso', 'wikis', 'add', ...args, '--client', 'abc'], env);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('VALIDATION_FAILED');
   });

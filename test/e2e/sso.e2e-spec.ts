@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AuditLog, SsoKeys, SsoWikis, signJws, verifyJws } from '@authbridge/accounts';
+import { AuditLog, ClientCredentials, SsoKeys, SsoWikis, readBackChannelClaims, signJws, verifyJws } from '@authbridge/accounts';
+import { SsoWikiRepository } from '@authbridge/storage';
 import { SSO_LOGOUT_TYP, SSO_TICKET_TYP } from '@authbridge/contract';
 import { createTestApp, bearer, type TestApp } from './helpers/test-app';
 import { contractValidator } from './helpers/schemas';
@@ -33,6 +34,8 @@ describe('single sign-on', () => {
   let t: TestApp;
   let wikis: SsoWikis;
   let keys: SsoKeys;
+  /** The id of the client behind t.secrets['sso:redeem']: the wikis' own credential. */
+  let wikiClient: string;
   const issue = (body: object, secret = t.secrets['sso:issue']) => t.http.post('/v1/sso/tickets').set(bearer(secret)).send(body);
   const redeem = (ticket: string, secret = t.secrets['sso:redeem']) => t.http.post('/v1/sso/tickets/redeem').set(bearer(secret)).send({ ticket });
 
@@ -40,7 +43,8 @@ describe('single sign-on', () => {
     t = await createTestApp({ SSO_ISSUER: ISSUER, SSO_TICKET_TTL_SECONDS: '30' });
     wikis = t.app.get(SsoWikis);
     keys = t.app.get(SsoKeys);
-    await wikis.add('wiki-a', 'http://127.0.0.1:9/w', null);
+    wikiClient = t.secrets['sso:redeem'].split('_')[1];
+    await wikis.add('wiki-a', 'http://127.0.0.1:9/w', wikiClient);
     await t.accounts.create({ username: 'jane_doe', email: 'jane@example.org', realName: 'Jane Doe', groups: ['editors'] });
     await t.accounts.create({ username: 'Dora', disabled: true });
   });
@@ -52,6 +56,11 @@ describe('single sign-on', () => {
       expect(validate('jwks', res.body)).toEqual([]);
       expect(res.body.keys.length).toBeGreaterThanOrEqual(1);
       expect(JSON.stringify(res.body)).not.toMatch(/"d"|PRIVATE/);
+    });
+
+    it('may be cached 30 s: with the retired key published 65 s, the 95 s rotation window', async () => {
+      const res = await t.http.get('/.well-known/jwks.json').expect(200);
+      expect(res.headers['cache-control']).toBe('public, max-age=30');
     });
   });
 
@@ -118,7 +127,7 @@ describe('single sign-on', () => {
     });
 
     it('needs an audience once several wikis are registered', async () => {
-      await wikis.add('wiki-b', 'http://127.0.0.1:10/w', null);
+      await wikis.add('wiki-b', 'http://127.0.0.1:10/w', wikiClient);
       try {
         expect((await issue({ username: 'Jane doe' })).body.code).toBe('UNKNOWN_AUDIENCE');
         expect(claimsOf((await issue({ username: 'Jane doe', audience: 'wiki-b' }).expect(201)).body.ticket).aud).toBe('wiki-b');
@@ -183,14 +192,42 @@ describe('single sign-on', () => {
       expect((await redeem(ticket).expect(403)).body.code).toBe('ACCOUNT_DISABLED');
     });
 
-    it("refuses a client that is not the wiki's when the wiki is bound to one", async () => {
-      const bound = await wikis.add('wiki-c', 'http://127.0.0.1:11/w', 'some-other-client');
+    it("refuses a client that is not the wiki's", async () => {
+      const other = (await t.app.get(ClientCredentials).create('other-wiki', ['sso:redeem'])).id;
+      const bound = await wikis.add('wiki-c', 'http://127.0.0.1:11/w', other);
       try {
         const { ticket } = (await issue({ username: 'Jane doe', audience: bound.id }).expect(201)).body;
         expect((await redeem(ticket).expect(403)).body.code).toBe('TICKET_WRONG_CLIENT');
       } finally {
         await wikis.remove('wiki-c');
       }
+    });
+
+    it('fails closed for a wiki registered without a client (before 1.2), and names the upgrade step', async () => {
+      // What a store migrated from 1.1 holds: a wiki row without a client.
+      await t.app.get(SsoWikiRepository).upsert({ id: 'wiki-legacy', url: 'http://127.0.0.1:12/w', clientId: null, createdAt: new Date().toISOString() });
+      try {
+        const { ticket } = (await issue({ username: 'Jane doe', audience: 'wiki-legacy' }).expect(201)).body;
+        const refused = await redeem(ticket).expect(403);
+        expect(refused.body.code).toBe('TICKET_WRONG_CLIENT');
+        expect(refused.body.detail).toContain('sso wikis add --id wiki-legacy');
+        // The refusal does not use the ticket up: after the upgrade step the wiki's client redeems it.
+        await wikis.add('wiki-legacy', 'http://127.0.0.1:12/w', wikiClient);
+        await redeem(ticket).expect(200);
+      } finally {
+        await wikis.remove('wiki-legacy');
+      }
+    });
+
+    it('registers a wiki only with an active client that holds sso:redeem', async () => {
+      const credentials = t.app.get(ClientCredentials);
+      const website = (await credentials.create('website-only', ['sso:issue'])).id;
+      const revoked = (await credentials.create('revoked-wiki', ['sso:redeem'])).id;
+      await credentials.revoke(revoked);
+      await expect(wikis.add('wiki-x', 'http://127.0.0.1:13/w', 'nosuchclient0000')).rejects.toMatchObject({ code: 'CLIENT_NOT_FOUND' });
+      await expect(wikis.add('wiki-x', 'http://127.0.0.1:13/w', revoked)).rejects.toMatchObject({ code: 'CLIENT_NOT_FOUND' });
+      await expect(wikis.add('wiki-x', 'http://127.0.0.1:13/w', website)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+      expect(await wikis.find('wiki-x')).toBeUndefined();
     });
 
     it('needs the sso:redeem scope', async () => {
@@ -216,14 +253,14 @@ describe('single sign-on', () => {
     it('sends every registered wiki a signed logout token for the user', async () => {
       const wiki = await fakeWiki(204);
       const down = await fakeWiki(500);
-      await wikis.add('wiki-a', wiki.url, null);
-      await wikis.add('wiki-down', down.url, null);
+      await wikis.add('wiki-a', wiki.url, wikiClient);
+      await wikis.add('wiki-down', down.url, wikiClient);
       try {
         const res = await t.http.post('/v1/sso/logout').set(bearer(t.secrets['sso:issue'])).send({ username: 'jane_doe' }).expect(200);
         expect(validate('sso-logout-response', res.body)).toEqual([]);
         expect(res.body.results).toEqual([
           { wiki: 'wiki-a', status: 'ok', httpStatus: 204 },
-          { wiki: 'wiki-down', status: 'failed', httpStatus: 500 },
+          { wiki: 'wiki-down', status: 'failed', httpStatus: 500, retrying: true },
         ]);
         expect(wiki.received).toHaveLength(1);
         const jwks = (await t.http.get('/.well-known/jwks.json')).body.keys as Array<{ kid: string; x: string }>;
@@ -233,19 +270,26 @@ describe('single sign-on', () => {
         });
         expect(validate('sso-logout-token-claims', claims)).toEqual([]);
         expect(claims.sub).toBe('Jane doe');
+        // The wiki acts on the account linked to the website's id, never on the name.
+        const jane = await t.accounts.get('Jane doe');
+        expect(readBackChannelClaims(claims)).toEqual({ uid: jane.id, sub: 'Jane doe', endSessions: true, state: null, seq: null });
         // A logout token is never accepted as a login ticket.
         expect((await redeem(wiki.received[0]).expect(400)).body.code).toBe('TICKET_INVALID');
       } finally {
         wiki.server.close();
         down.server.close();
         await wikis.remove('wiki-down');
-        await wikis.add('wiki-a', 'http://127.0.0.1:9/w', null);
+        await wikis.add('wiki-a', 'http://127.0.0.1:9/w', wikiClient);
       }
     });
 
     it('reports a wiki that does not answer as failed', async () => {
       const res = await t.http.post('/v1/sso/logout').set(bearer(t.secrets['sso:issue'])).send({ username: 'Jane doe' }).expect(200);
-      expect(res.body.results).toEqual([{ wiki: 'wiki-a', status: 'failed', httpStatus: null }]);
+      expect(res.body.results).toEqual([{ wiki: 'wiki-a', status: 'failed', httpStatus: null, retrying: true }]);
+    });
+
+    it('answers USER_NOT_FOUND for a user who does not exist', async () => {
+      expect((await t.http.post('/v1/sso/logout').set(bearer(t.secrets['sso:issue'])).send({ username: 'Nobody here' }).expect(404)).body.code).toBe('USER_NOT_FOUND');
     });
 
     it('needs sso:issue and a valid name', async () => {

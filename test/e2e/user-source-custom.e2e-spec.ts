@@ -86,7 +86,7 @@ describe('USER_SOURCE=sql, preset custom (PostgreSQL, SELECT-only role)', () => 
   });
 
   it('a website id that cannot be of the id column\'s type finds nobody (not an outage)', async () => {
-    await t.app.get(SsoWikis).add('wiki-a', 'http://127.0.0.1:9/w', null);
+    await t.app.get(SsoWikis).add('wiki-a', 'http://127.0.0.1:9/w', t.secrets['sso:redeem'].split('_')[1]);
     const res = await t.http.post('/v1/sso/tickets').set(bearer(t.secrets['sso:issue'])).send({ websiteUserId: 'abc' });
     expect(res.status).toBe(404);
   });

@@ -62,7 +62,7 @@ describe('USER_SOURCE=sql, preset wordpress (WordPress 6.1 on MariaDB, SELECT-on
     const url = new URL(wp.sourceUrl);
     url.port = String(proxy.port);
     t = await createTestApp({ USER_SOURCE: 'sql', USER_SOURCE_URL: url.toString(), USER_SOURCE_PRESET: 'wordpress', USER_SOURCE_TIMEOUT_MS: '1500' });
-    await t.app.get(SsoWikis).add('wiki-a', 'http://127.0.0.1:9/w', null);
+    await t.app.get(SsoWikis).add('wiki-a', 'http://127.0.0.1:9/w', t.secrets['sso:redeem'].split('_')[1]);
   }, 120000);
 
   afterAll(async () => {

@@ -12,6 +12,7 @@ describe('users API', () => {
 
   const write = () => bearer(t.secrets['users:write']);
   const read = () => bearer(t.secrets['users:read']);
+  const reset = () => bearer(t.secrets['users:password']);
 
   describe('POST /v1/users', () => {
     it('creates a user under its canonical name and answers 201 with the user JSON', async () => {
@@ -126,7 +127,38 @@ describe('users API', () => {
     });
 
     it('applies the password policy', async () => {
-      expect((await t.http.put('/v1/users/Alice_smith/password').set(write()).send({ password: '1234567' }).expect(400)).body.code).toBe('PASSWORD_POLICY');
+      expect((await t.http.put('/v1/users/Alice_smith/password').set(reset()).send({ password: '1234567' }).expect(400)).body.code).toBe('PASSWORD_POLICY');
+    });
+
+    it('needs users:password to set a password without the current one (a profile editor cannot take the account over)', async () => {
+      const res = await t.http.put('/v1/users/Alice_smith/password').set(write()).send({ password: 'the attackers passphrase' }).expect(403);
+      expect(res.body).toMatchObject({ code: 'FORBIDDEN', detail: expect.stringContaining('users:password') });
+      const attacker = await t.http.post('/v1/auth/verify').set(bearer(t.secrets['auth:verify'])).send({ username: 'Alice smith', password: 'the attackers passphrase' }).expect(200);
+      expect(attacker.body.code).toBe('WRONG_PASSWORD');
+      await t.http.put('/v1/users/Alice_smith/password').set(reset()).send({ password: 'an administrators reset' }).expect(204);
+      const owner = await t.http.post('/v1/auth/verify').set(bearer(t.secrets['auth:verify'])).send({ username: 'Alice smith', password: 'an administrators reset' }).expect(200);
+      expect(owner.body.result).toBe('PASS');
+    });
+  });
+
+  describe('DELETE /v1/users/{username}', () => {
+    it('deletes the user (204, audited); the name no longer logs in and a new user of it gets a new id', async () => {
+      const created = await t.http.post('/v1/users').set(write()).send({ username: 'Short lived', password: 'a long enough password' }).expect(201);
+      await t.http.delete('/v1/users/short_lived').set(write()).expect(204);
+      expect((await t.http.get('/v1/users/Short_lived').set(read()).expect(404)).body.code).toBe('USER_NOT_FOUND');
+      const verify = await t.http.post('/v1/auth/verify').set(bearer(t.secrets['auth:verify'])).send({ username: 'Short lived', password: 'a long enough password' }).expect(200);
+      expect(verify.body.code).toBe('NO_SUCH_USER');
+      const audit = await t.http.get('/v1/audit').query({ event: 'user.delete', username: 'Short lived' }).set(bearer(t.secrets['audit:read'])).expect(200);
+      expect(audit.body.items).toEqual([expect.objectContaining({ event: 'user.delete', outcome: 'OK', username: 'Short lived' })]);
+      const again = await t.http.post('/v1/users').set(write()).send({ username: 'Short lived' }).expect(201);
+      expect(again.body.id).not.toBe(created.body.id);
+    });
+
+    it('answers 404 for an unknown user, 400 for an impossible name, 403 without users:write', async () => {
+      expect((await t.http.delete('/v1/users/Nobody_at_all').set(write()).expect(404)).body.code).toBe('USER_NOT_FOUND');
+      expect((await t.http.delete('/v1/users/a%7Cb').set(write()).expect(400)).body.code).toBe('INVALID_USERNAME');
+      expect((await t.http.delete('/v1/users/Alice_smith').set(read()).expect(403)).body.code).toBe('FORBIDDEN');
+      await t.http.get('/v1/users/Alice_smith').set(read()).expect(200);
     });
   });
 });

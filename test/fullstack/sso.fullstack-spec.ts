@@ -73,7 +73,7 @@ describe('single sign-on from the example website into a real MediaWiki', () => 
       },
     });
     await api.cli(['sso', 'wikis', 'add', '--id', WIKI_ID, '--url', wiki.url, '--client', wikiClient.id]);
-    await api.cli(['sso', 'wikis', 'add', '--id', 'wiki-b', '--url', 'http://127.0.0.1:9']);
+    await api.cli(['sso', 'wikis', 'add', '--id', 'wiki-b', '--url', 'http://127.0.0.1:9', '--client', wikiClient.id]);
     website = await startExampleWebsite({ apiUrl: api.url, secret: websiteSecret, wikiId: WIKI_ID, wikiUrl: wiki.url });
     wiki.updateSettings({ AuthBridgeLogoutUrl: `${website.url}/logout.php`, AuthBridgeSsoStartUrl: `${website.url}/go-to-wiki.php` });
     // php -S caches compiled settings for up to opcache.revalidate_freq (2 s): wait until they apply.

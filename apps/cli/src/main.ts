@@ -117,6 +117,20 @@ users
     process.stdout.write(`Password of ${username} changed.\n`);
   });
 
+const sessions = users.command('sessions').description("the user's sessions on the registered wikis");
+sessions
+  .command('end <username>')
+  .description('single logout: every registered wiki ends the sessions of the account linked to this user (retried later where a wiki is down)')
+  .option('--json', 'print JSON for scripts')
+  .action(async (username: string, o: { json?: boolean }) => {
+    const results = await (await services()).accounts.endSessions(username);
+    if (o.json) return printJson({ results });
+    if (results.length === 0) process.stdout.write('No wiki is registered (sso wikis add).\n');
+    for (const r of results) {
+      process.stdout.write(`${r.wiki}: ${r.status === 'ok' ? 'sessions ended' : `not confirmed (HTTP ${r.httpStatus ?? 'no answer'})${r.retrying ? '; the API will retry' : ''}`}\n`);
+    }
+  });
+
 // Further command groups register themselves here, each from its own file under commands/.
 registerSsoCommands(program);
 registerUserImportCommand(program);

@@ -10,6 +10,7 @@ import { ClientCredentials } from './client-credentials';
 import { Clock, SystemClock } from './clock';
 import { CredentialVerifier } from './credential-verifier';
 import { SSO_SETTINGS, SsoKeys, SsoTickets, SsoWikis } from './sso';
+import { AccountNotifications, BackChannelTokens, FetchWikiNotifier, NOTIFY_SETTINGS, WikiNotifier } from './lifecycle';
 import { openUserDirectory, UserDirectory, type OpenedDirectory } from './sources';
 
 const OPENED_DIRECTORY = Symbol('OPENED_DIRECTORY');
@@ -56,8 +57,12 @@ export class AccountsModule {
         SsoKeys,
         SsoWikis,
         SsoTickets,
+        { provide: NOTIFY_SETTINGS, useValue: { ...config.notify, timeoutMs: config.sso.logoutTimeoutMs, ...config.audit } },
+        { provide: WikiNotifier, useClass: FetchWikiNotifier },
+        BackChannelTokens,
+        AccountNotifications,
       ],
-      exports: [UserDirectory, AccountsService, ClientCredentials, CredentialVerifier, PasswordHasher, Clock, BruteForceGuard, AuditLog, AccountLocks, SSO_SETTINGS, SsoKeys, SsoWikis, SsoTickets],
+      exports: [UserDirectory, AccountsService, ClientCredentials, CredentialVerifier, PasswordHasher, Clock, BruteForceGuard, AuditLog, AccountLocks, SSO_SETTINGS, SsoKeys, SsoWikis, SsoTickets, AccountNotifications, WikiNotifier, NOTIFY_SETTINGS],
     };
   }
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DomainError, type CreateUserRequest, type UpdateUserRequest, type UserJson, type UserPage } from '@authbridge/contract';
 import { PasswordHasher, passwordPolicyViolation } from '@authbridge/passwords';
-import { UserRepository, type UserRecord } from '@authbridge/storage';
+import { AccountTransactions, UserRepository, type AccountStore, type ClaimedDelivery, type NewAccountEvent, type UserRecord } from '@authbridge/storage';
 import { AuditLog, CLI_ACTOR, type Actor } from './audit/audit-log';
 import { BruteForceGuard } from './brute-force/brute-force-guard';
 import { endUserAddress } from './brute-force/end-user-address';
@@ -10,6 +10,7 @@ import { Clock } from './clock';
 import { canonicalizeUsername } from './username';
 import { UserDirectory } from './sources/user-directory';
 import { normalizeGroups, toUserJson } from './user-json';
+import { AccountNotifications, type DeliveryReport } from './lifecycle/account-notifications';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
@@ -30,6 +31,8 @@ export class AccountsService {
     private readonly audit: AuditLog,
     private readonly guard: BruteForceGuard,
     private readonly directory: UserDirectory,
+    private readonly transactions: AccountTransactions,
+    private readonly notifications: AccountNotifications,
   ) {}
 
   async get(username: string): Promise<UserJson> {
@@ -64,27 +67,80 @@ export class AccountsService {
     return toUserJson(user);
   }
 
+  /** A change of `disabled` tells every registered wiki (SPEC.md, "The account's life follows the website"). */
   async update(username: string, changes: UpdateUserRequest, actor: Actor = CLI_ACTOR): Promise<UserJson> {
     this.requireWritable();
     const name = requireCanonicalName(username);
-    const updated = await this.users.update(
-      name,
-      { ...changes, groups: changes.groups && normalizeGroups(changes.groups) },
-      this.clock.now().toISOString(),
-    );
-    if (!updated) throw new DomainError('USER_NOT_FOUND', `No user named "${name}".`);
+    const updated = await this.changeAndNotify(name, async (store, before, now) => {
+      const after = await store.users.update(name, { ...changes, groups: changes.groups && normalizeGroups(changes.groups) }, now);
+      const flipped = changes.disabled !== undefined && changes.disabled !== before.disabled;
+      return { result: after!, event: flipped ? accountEvent(before, changes.disabled ? 'disabled' : 'enabled', changes.disabled!) : undefined };
+    });
     await this.recordChange('user.update', name, actor, { fields: changedFields(changes), ...(changes.disabled === undefined ? {} : { disabled: changes.disabled }) });
     return toUserJson(updated);
   }
 
+  /** Sets a password (checking the current one when given); the wikis end the user's sessions. */
   async setPassword(username: string, password: string, currentPassword?: string, actor: Actor = CLI_ACTOR): Promise<void> {
     this.requireWritable();
     const user = await this.requireUser(requireCanonicalName(username));
     const checkedCurrent = currentPassword !== undefined;
     if (currentPassword !== undefined) await this.checkCurrentPassword(user, currentPassword, actor);
     const passwordHash = await this.hashNewPassword(password, user.username);
-    await this.users.update(user.username, { passwordHash }, this.clock.now().toISOString());
+    await this.changeAndNotify(user.username, async (store, before, now) => {
+      await store.users.update(user.username, { passwordHash }, now);
+      return { result: undefined, event: accountEvent(before, 'password', before.disabled) };
+    });
     await this.recordChange('user.password', user.username, actor, { checkedCurrent }, 'OK', checkedCurrent);
+  }
+
+  /**
+   * Deletes a website account: the name is free again (a new user of it gets a new id), and every
+   * registered wiki ends the sessions of the account linked to the old id and refuses its bot passwords.
+   */
+  async delete(username: string, actor: Actor = CLI_ACTOR): Promise<void> {
+    this.requireWritable();
+    const name = requireCanonicalName(username);
+    await this.changeAndNotify(name, async (store, before) => {
+      await store.users.delete(name);
+      return { result: undefined, event: { userId: before.id, username: before.username, change: 'deleted', state: 'deleted' } };
+    });
+    await this.recordChange('user.delete', name, actor, {});
+  }
+
+  /**
+   * Single logout: every registered wiki ends the user's sessions. Same outbox as account changes,
+   * so a wiki that is down hears it later; the answer reports the first attempt at each wiki.
+   */
+  async endSessions(username: string, actor: Actor = CLI_ACTOR): Promise<DeliveryReport[]> {
+    const user = await this.requireUser(requireCanonicalName(username));
+    const claim = this.notifications.newClaim();
+    const deliveries = await this.transactions.run((store) =>
+      store.events.record([{ userId: user.id, username: user.username, change: 'logout', state: null }], this.clock.now().getTime(), claim));
+    await this.recordChange('user.sessions', user.username, actor, { wikis: deliveries.length });
+    return this.notifications.deliver(deliveries);
+  }
+
+  /**
+   * One change of one user and its outbox rows in one transaction, the row locked first; the rows
+   * are claimed here and delivered right after the commit (retried by the API's poller if need be).
+   */
+  private async changeAndNotify<T>(
+    name: string,
+    change: (store: AccountStore, before: UserRecord, now: string) => Promise<{ result: T; event?: NewAccountEvent }>,
+  ): Promise<T> {
+    const claim = this.notifications.newClaim();
+    const { result, deliveries } = await this.transactions.run(async (store) => {
+      await store.lockUser(name);
+      const before = await store.users.findByUsername(name);
+      if (!before) throw new DomainError('USER_NOT_FOUND', `No user named "${name}".`);
+      const now = this.clock.now();
+      const done = await change(store, before, now.toISOString());
+      const claimed: ClaimedDelivery[] = done.event ? await store.events.record([done.event], now.getTime(), claim) : [];
+      return { result: done.result, deliveries: claimed };
+    });
+    this.notifications.deliverSoon(deliveries);
+    return result;
   }
 
   /**
@@ -108,7 +164,7 @@ export class AccountsService {
     throw new DomainError('WRONG_PASSWORD', 'The current password is not right.');
   }
 
-  private recordChange(event: 'user.create' | 'user.update' | 'user.password', username: string, actor: Actor, detail: Record<string, unknown>, outcome = 'OK', passwordChecked = false): Promise<void> {
+  private recordChange(event: 'user.create' | 'user.update' | 'user.password' | 'user.delete' | 'user.sessions', username: string, actor: Actor, detail: Record<string, unknown>, outcome = 'OK', passwordChecked = false): Promise<void> {
     if (actor.clientId === null) detail = { ...detail, via: 'cli' };
     return this.audit.record({ event, outcome, username, clientId: actor.clientId, address: actor.address ?? null, passwordChecked, detail });
   }
@@ -131,6 +187,10 @@ export class AccountsService {
     if (violation) throw new DomainError('PASSWORD_POLICY', `The password ${violation}.`);
     return this.hasher.hash(password);
   }
+}
+
+function accountEvent(user: UserRecord, change: NewAccountEvent['change'], disabled: boolean): NewAccountEvent {
+  return { userId: user.id, username: user.username, change, state: disabled ? 'disabled' : 'active' };
 }
 
 /** Names of the fields a request sets, for the audit log; never their values (a password least of all). */

@@ -31,6 +31,10 @@ class MemoryUsers extends UserRepository {
     if (row) Object.assign(row, changes);
     return row;
   }
+  async delete(username: string) {
+    const i = this.rows.findIndex((u) => u.username === username);
+    return i < 0 ? undefined : this.rows.splice(i, 1)[0];
+  }
 }
 
 class MovableClock extends Clock {

@@ -12,3 +12,4 @@ export * from './accounts.module';
 export * from './sso';
 export * from './import';
 export * from './sources';
+export * from './lifecycle';

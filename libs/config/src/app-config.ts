@@ -17,6 +17,8 @@ export interface AppConfig {
   sso: { issuer: string; ticketTtlSeconds: number; logoutTimeoutMs: number };
   /** Where users come from: AuthBridge's own store, or the website's database (USER_SOURCE). */
   userSource: UserSourceSettings;
+  /** Telling the wikis about account changes: poll interval, retry backoff, give-up point (SPEC.md, "Delivery"). */
+  notify: { pollMs: number; retryBaseMs: number; retryMaxMs: number; giveUpSeconds: number };
 }
 
 /**

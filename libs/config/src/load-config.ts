@@ -41,6 +41,19 @@ function throttle(env: Env): ThrottleSettings {
   return settings;
 }
 
+/** 5 s, 10 s, 20 s … at most 15 min between attempts; given up 72 h after the change. */
+function notify(env: Env): AppConfig['notify'] {
+  const retryBaseMs = integer(env, 'NOTIFY_RETRY_BASE_MS', 5000, 10, 3600000);
+  const settings = {
+    pollMs: integer(env, 'NOTIFY_POLL_MS', 1000, 50, 60000),
+    retryBaseMs,
+    retryMaxMs: integer(env, 'NOTIFY_RETRY_MAX_MS', Math.max(900000, retryBaseMs), 10, 86400000),
+    giveUpSeconds: integer(env, 'NOTIFY_GIVE_UP_SECONDS', 72 * 3600, 1, 86400 * 30),
+  };
+  if (settings.retryMaxMs < retryBaseMs) throw new ConfigError('NOTIFY_RETRY_MAX_MS', 'must be at least NOTIFY_RETRY_BASE_MS');
+  return settings;
+}
+
 /** The only reader of environment variables; a bad value stops start-up with its name. */
 export function loadConfig(env: Env = process.env): AppConfig {
   return {
@@ -68,5 +81,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
       logoutTimeoutMs: integer(env, 'SSO_LOGOUT_TIMEOUT_MS', 3000, 100, 60000),
     },
     userSource: userSource(env),
+    notify: notify(env),
   };
 }

@@ -40,7 +40,7 @@ export type ProblemCode = keyof typeof PROBLEM_STATUS;
 export const PROBLEM_TYPE_PREFIX = 'urn:authbridge:problem:';
 
 /** Scopes a client credential can hold. */
-export const SCOPES = ['auth:verify', 'users:read', 'users:write', 'sso:issue', 'sso:redeem', 'audit:read'] as const;
+export const SCOPES = ['auth:verify', 'users:read', 'users:write', 'users:password', 'sso:issue', 'sso:redeem', 'audit:read'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export const CONTRACT_VERSION = '1.2.0';

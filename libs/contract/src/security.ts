@@ -7,10 +7,13 @@ export const AUDIT_EVENTS = [
   'user.update',
   'user.password',
   'user.import',
+  'user.delete',
+  'user.sessions',
   'client.create',
   'client.revoke',
   'sso.ticket.issue',
   'sso.ticket.redeem',
+  'sso.notify',
 ] as const;
 export type AuditEventName = (typeof AUDIT_EVENTS)[number];
 

@@ -71,9 +71,11 @@ export interface SsoLogoutRequest {
 
 export interface SsoLogoutResult {
   wiki: string;
-  /** `ok`: the wiki answered 2xx; `failed`: anything else (see httpStatus). */
+  /** `ok`: the wiki answered 2xx; `failed`: anything else (see httpStatus), retried with backoff. */
   status: 'ok' | 'failed';
   httpStatus: number | null;
+  /** True when a failed delivery will be tried again (SPEC.md, "Delivery"). */
+  retrying?: boolean;
 }
 
 export interface SsoLogoutResponse {
@@ -92,3 +94,52 @@ export interface Jwk {
 export interface JwkSet {
   keys: Jwk[];
 }
+
+/**
+ * The website's account changed (SPEC.md, "The account's life follows the website"): carried in
+ * a logout token's `events` beside the back-channel logout event.
+ */
+export const SSO_ACCOUNT_EVENT = 'urn:authbridge:event:account';
+/** What happened to the website account; `enabled` is the only change after which the wiki keeps the sessions. */
+export const ACCOUNT_CHANGES = ['disabled', 'enabled', 'deleted', 'password'] as const;
+export type AccountChange = (typeof ACCOUNT_CHANGES)[number];
+/** The account's state right after the change. */
+export const ACCOUNT_STATES = ['active', 'disabled', 'deleted'] as const;
+export type AccountState = (typeof ACCOUNT_STATES)[number];
+
+export interface AccountEventClaim {
+  change: AccountChange;
+  state: AccountState;
+  /**
+   * Increases with every change the store records (across all users); the wiki applies a state
+   * only when its `seq` is above the last one it applied for that user, so late retries never
+   * undo a newer change.
+   */
+  seq: number;
+}
+
+export interface SsoLogoutTokenClaims {
+  iss: string;
+  aud: string;
+  /** The user's canonical name now (for logs; the wiki finds the account by `uid`). */
+  sub: string;
+  /** The website's stable user id (the user object's `id`): the wiki ends sessions only of the account linked to it. */
+  uid: string;
+  jti: string;
+  iat: number;
+  exp: number;
+  events: { [SSO_LOGOUT_EVENT]: Record<string, never>; [SSO_ACCOUNT_EVENT]?: AccountEventClaim };
+}
+
+/**
+ * How long a retired signing key stays in /.well-known/jwks.json: a ticket signed just before
+ * the rotation lives at most SSO_MAX_TICKET_TTL_SECONDS, plus the leeway.
+ */
+export const SSO_RETIRED_KEY_PUBLISHED_SECONDS = SSO_MAX_TICKET_TTL_SECONDS + SSO_LEEWAY_SECONDS;
+/**
+ * How long anyone (the wiki, an HTTP cache) may keep the key set: the JWKS answer's max-age, and
+ * the wiki's cache lifetime. A retired key therefore verifies nowhere later than
+ * SSO_KEY_ROTATION_WINDOW_SECONDS after `sso keys rotate`.
+ */
+export const SSO_JWKS_MAX_AGE_SECONDS = 30;
+export const SSO_KEY_ROTATION_WINDOW_SECONDS = SSO_RETIRED_KEY_PUBLISHED_SECONDS + SSO_JWKS_MAX_AGE_SECONDS;

@@ -9,3 +9,5 @@ export * from './sso-repository';
 export { StorageModule, DATABASE } from './storage.module';
 export * from './user-import-repository';
 export * from './source-account-repository';
+export * from './account-event-repository';
+export * from './account-transactions';

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * The store's whole schema, in one place (`migrations/` makes it). Columns are portable between
  * SQLite and PostgreSQL: text timestamps (ISO 8601 UTC), integer flags.
@@ -40,6 +42,8 @@ export interface Database {
   sso_used_tickets: SsoUsedTicketsTable;
   sso_wikis: SsoWikisTable;
   source_accounts: SourceAccountsTable;
+  account_events: AccountEventsTable;
+  account_event_deliveries: AccountEventDeliveriesTable;
 }
 
 /** One failure counter; times are epoch milliseconds so the lock arithmetic runs in SQL on both stores. */
@@ -107,4 +111,34 @@ export interface SourceAccountsTable {
   user_id: string;
   wiki_name: string;
   created_at: string;
+}
+
+/**
+ * One account change the wikis must hear about; `seq` orders the changes of a user (it is taken
+ * in the change's transaction, after the user's row is locked). Times are epoch milliseconds.
+ */
+export interface AccountEventsTable {
+  seq: Generated<number>;
+  user_id: string;
+  username: string;
+  /** disabled, enabled, deleted, password, or logout (single logout: no state). */
+  change: string;
+  state: string | null;
+  created_at: number;
+}
+
+/** The outbox: one row per event and wiki, claimed by one API instance at a time. */
+export interface AccountEventDeliveriesTable {
+  id: Generated<number>;
+  seq: number;
+  wiki_id: string;
+  /** pending, delivered, abandoned (given up, or the wiki was unregistered). */
+  status: string;
+  attempts: number;
+  /** Due time; a claim moves it one lease ahead, so a crashed holder's rows come back. */
+  next_attempt_at: number;
+  /** Random per claim: only the holder completes the row. */
+  claim_token: string | null;
+  last_http_status: number | null;
+  completed_at: number | null;
 }

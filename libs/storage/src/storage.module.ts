@@ -6,6 +6,8 @@ import { ClientRepository, KyselyClientRepository } from './client-repository';
 import { BruteForceRepository, KyselyBruteForceRepository } from './brute-force-repository';
 import { AuditRepository, KyselyAuditRepository } from './audit-repository';
 import { KyselySourceAccountRepository, SourceAccountRepository } from './source-account-repository';
+import { AccountEventRepository, KyselyAccountEventRepository } from './account-event-repository';
+import { AccountTransactions, KyselyAccountTransactions } from './account-transactions';
 import { KyselySsoKeyRepository, KyselySsoWikiRepository, KyselyUsedTicketRepository, SsoKeyRepository, SsoWikiRepository, UsedTicketRepository } from './sso-repository';
 
 export const DATABASE = Symbol('DATABASE');
@@ -47,8 +49,10 @@ export class StorageModule {
         { provide: UsedTicketRepository, useFactory: (db: Db) => new KyselyUsedTicketRepository(db), inject: [DATABASE] },
         { provide: SsoWikiRepository, useFactory: (db: Db) => new KyselySsoWikiRepository(db), inject: [DATABASE] },
         { provide: SourceAccountRepository, useFactory: (db: Db) => new KyselySourceAccountRepository(db), inject: [DATABASE] },
+        { provide: AccountEventRepository, useFactory: (db: Db) => new KyselyAccountEventRepository(db), inject: [DATABASE] },
+        { provide: AccountTransactions, useFactory: (db: Db) => new KyselyAccountTransactions(db), inject: [DATABASE] },
       ],
-      exports: [DATABASE, UserRepository, ClientRepository, BruteForceRepository, AuditRepository, SsoKeyRepository, UsedTicketRepository, SsoWikiRepository, SourceAccountRepository],
+      exports: [DATABASE, UserRepository, ClientRepository, BruteForceRepository, AuditRepository, SsoKeyRepository, UsedTicketRepository, SsoWikiRepository, SourceAccountRepository, AccountEventRepository, AccountTransactions],
     };
   }
 }

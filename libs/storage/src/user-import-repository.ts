@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PostgresAdapter, sql, type Insertable } from 'kysely';
 import { v7 as timeOrderedUuid } from 'uuid';
+import { KyselyAccountEventRepository, type NewAccountEvent } from './account-event-repository';
 import type { Db } from './database';
 import type { UserRecord } from './records';
 import type { UsersTable } from './schema';
@@ -67,6 +68,7 @@ export class KyselyUserImportRepository extends UserImportRepository {
 
       const outcomes: UpsertOutcome[] = [];
       const inserts: NewRow[] = [];
+      const events: NewAccountEvent[] = [];
       for (const user of users) {
         const row = byName.get(user.username);
         if (!row) {
@@ -85,8 +87,13 @@ export class KyselyUserImportRepository extends UserImportRepository {
           continue;
         }
         await trx.updateTable('users').set({ ...changes, updated_at: now }).where('id', '=', row.id).execute();
+        const event = accountEvent(row, changes);
+        if (event) events.push(event);
         outcomes.push('updated');
       }
+
+      // The wikis hear about changed passwords and disabled flags from the outbox, committed with the batch.
+      await new KyselyAccountEventRepository(trx).record(events, Date.parse(now));
 
       const taken = new Map<string, UpsertOutcome>();
       for (let i = 0; i < inserts.length; i += INSERT_CHUNK) {
@@ -149,6 +156,14 @@ function newRow(user: ImportedUser, now: string): Insertable<UsersTable> & { id:
     created_at: now,
     updated_at: now,
   };
+}
+
+/** What the wikis must hear about an updated row: one event, the one that matters most. */
+function accountEvent(row: StoredRow & { id: string; username: string }, changes: ReturnType<typeof changedColumns>): NewAccountEvent | undefined {
+  if (!changes) return undefined;
+  const disabled = Number(changes.disabled ?? row.disabled) === 1;
+  const change = changes.disabled === 1 ? 'disabled' : changes.password_hash !== undefined ? 'password' : changes.disabled === 0 ? 'enabled' : undefined;
+  return change && { userId: row.id, username: row.username, change, state: disabled ? 'disabled' : 'active' };
 }
 
 type StoredRow = Pick<UsersTable, 'real_name' | 'email' | 'email_verified' | 'groups_json' | 'disabled' | 'imported_hash_sha256'>;

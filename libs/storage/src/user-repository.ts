@@ -11,6 +11,8 @@ export abstract class UserRepository {
   /** Returns false when the name is taken. */
   abstract insert(user: UserRecord): Promise<boolean>;
   abstract update(username: string, changes: UserChanges, updatedAt: string): Promise<UserRecord | undefined>;
+  /** Deletes the user; returns what was deleted, or undefined when there was no such user. */
+  abstract delete(username: string): Promise<UserRecord | undefined>;
 }
 
 function toRecord(row: Selectable<UsersTable>): UserRecord {
@@ -94,5 +96,10 @@ export class KyselyUserRepository extends UserRepository {
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) === 0) return undefined;
     return this.findByUsername(username);
+  }
+
+  async delete(username: string): Promise<UserRecord | undefined> {
+    const row = await this.db.deleteFrom('users').where('username', '=', username).returningAll().executeTakeFirst();
+    return row && toRecord(row);
   }
 }

@@ -12,6 +12,7 @@ use MediaWiki\Auth\AuthManager;
 use MediaWiki\Auth\PasswordAuthenticationRequest;
 use MediaWiki\Auth\TemporaryPasswordAuthenticationRequest;
 use MediaWiki\Config\ServiceOptions;
+use MediaWiki\Extension\AuthBridge\Lifecycle\WebsiteState;
 use MediaWiki\Http\HttpRequestFactory;
 use MediaWiki\Http\Telemetry;
 use MediaWiki\Logger\LoggerFactory;
@@ -55,6 +56,8 @@ class AuthBridgePrimaryAuthenticationProvider extends AbstractPasswordPrimaryAut
 	private $bridgeLogger;
 	/** @var ApiClient|null */
 	private $client = null;
+	/** @var WebsiteState what the website said of a linked account; a login re-checks it */
+	private $websiteState;
 
 	/**
 	 * @param Config $mainConfig
@@ -84,6 +87,7 @@ class AuthBridgePrimaryAuthenticationProvider extends AbstractPasswordPrimaryAut
 			(array)$this->options->get( 'AuthBridgeGroupMap' ),
 			$this->bridgeLogger
 		);
+		$this->websiteState = new WebsiteState( $userOptionsManager );
 	}
 
 	private function getClient(): ApiClient {
@@ -153,6 +157,7 @@ class AuthBridgePrimaryAuthenticationProvider extends AbstractPasswordPrimaryAut
 
 		switch ( $result->getOutcome() ) {
 			case VerifyResult::PASS:
+				// The PASS clears a disabled website state in ProfileSync::apply, after the login.
 				return $this->passResponse( $req, $result->getUser() );
 			case VerifyResult::WRONG_PASSWORD:
 				return AuthenticationResponse::newFail( wfMessage( 'wrongpassword' ) );
@@ -160,6 +165,7 @@ class AuthBridgePrimaryAuthenticationProvider extends AbstractPasswordPrimaryAut
 				// Abstains unless authoritative, so local wiki accounts can still log in
 				return $this->failResponse( $req );
 			case VerifyResult::ACCOUNT_DISABLED:
+				$this->heardDisabled( $name );
 				return AuthenticationResponse::newFail( wfMessage( 'authbridge-error-disabled' ) );
 			case VerifyResult::THROTTLED:
 				$this->bridgeLogger->info( 'Login of {user} throttled by the identity API', [ 'user' => $asked ] );
@@ -226,6 +232,19 @@ class AuthBridgePrimaryAuthenticationProvider extends AbstractPasswordPrimaryAut
 			return true;
 		}
 		return !( $this->getPassword( $row->user_password ) instanceof InvalidPassword );
+	}
+
+	/**
+	 * A password login re-checks the website state of a linked account (SPEC.md, "What the wiki
+	 * does"): ACCOUNT_DISABLED sets it (a PASS clears it, in ProfileSync::apply).
+	 *
+	 * @param string $name canonical, not local-only
+	 */
+	private function heardDisabled( string $name ): void {
+		$user = User::newFromName( $name );
+		if ( $user && $this->profileSync->linkedId( $name ) !== null ) {
+			$this->websiteState->heardAtLogin( $user, WebsiteState::DISABLED );
+		}
 	}
 
 	/** @return array the end user's context for the identity API (not the wiki server's) */

@@ -2,6 +2,7 @@
 
 namespace MediaWiki\Extension\AuthBridge;
 
+use MediaWiki\Extension\AuthBridge\Lifecycle\WebsiteState;
 use MediaWiki\User\UserGroupManager;
 use MediaWiki\User\UserOptionsManager;
 use Psr\Log\LoggerInterface;
@@ -56,6 +57,8 @@ class ProfileSync {
 			$this->userOptionsManager->setOption( $user, self::LINK_OPTION, $remote->id );
 			$this->userOptionsManager->saveOptions( $user );
 		}
+		// The API just passed this user: enabled on the website now (bot passwords work again).
+		( new WebsiteState( $this->userOptionsManager ) )->heardAtLogin( $user, WebsiteState::ACTIVE );
 	}
 
 	/**

@@ -45,6 +45,8 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   for (const scope of ['auth:verify', 'users:read', 'users:write', 'sso:issue', 'sso:redeem', 'audit:read'] as Scope[]) {
     secrets[scope] = (await clients.create(`${scope.replace(':', '-')}-${suffix}`, [scope])).secret;
   }
+  // users:password only adds to users:write (a password reset is a write): the administrator's reset credential.
+  secrets['users:password'] = (await clients.create(`users-password-${suffix}`, ['users:write', 'users:password'])).secret;
   return {
     app,
     http: request(app.getHttpServer()),

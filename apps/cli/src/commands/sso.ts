@@ -37,10 +37,10 @@ export function registerSsoCommands(program: Command): void {
     .description('register (or update) a wiki')
     .requiredOption('--id <id>', 'the wiki id, equal to $wgAuthBridgeWikiId')
     .requiredOption('--url <url>', '$wgServer + $wgScriptPath of the wiki, e.g. https://wiki.example.org/w')
-    .option('--client <clientId>', "only this client (the wiki's credential) may redeem the wiki's tickets")
+    .requiredOption('--client <clientId>', "the wiki's own client credential (with sso:redeem): the only one that may redeem the wiki's tickets")
     .option('--json', 'print JSON for scripts')
-    .action(async (o: { id: string; url: string; client?: string; json?: boolean }) => {
-      const wiki = await (await sso()).wikis.add(o.id, o.url, o.client ?? null);
+    .action(async (o: { id: string; url: string; client: string; json?: boolean }) => {
+      const wiki = await (await sso()).wikis.add(o.id, o.url, o.client);
       if (o.json) return printJson(wiki);
       process.stdout.write(`Wiki ${wiki.id} at ${wiki.url}${wiki.clientId ? `, redeemed by client ${wiki.clientId}` : ''}.\n`);
     });
@@ -50,7 +50,8 @@ export function registerSsoCommands(program: Command): void {
     .action(async (o: { json?: boolean }) => {
       const all = await (await sso()).wikis.list();
       if (o.json) return printJson(all);
-      for (const w of all) process.stdout.write(`${w.id}  ${w.url}${w.clientId ? `  client ${w.clientId}` : ''}\n`);
+      // Registered before tickets were bound to a client: refused until `sso wikis add --client` (SPEC.md).
+      for (const w of all) process.stdout.write(`${w.id}  ${w.url}  ${w.clientId ? `client ${w.clientId}` : '(no client: tickets refused)'}\n`);
     });
   wikis
     .command('remove <id>')

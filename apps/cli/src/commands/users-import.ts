@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { AuditLog, Clock, UserImporter, DEFAULT_IMPORT_BATCH, type ImportFormat, type ImportSummary } from '@authbridge/accounts';
+import { AccountNotifications, AuditLog, Clock, UserImporter, DEFAULT_IMPORT_BATCH, type ImportFormat, type ImportSummary } from '@authbridge/accounts';
 import { DomainError } from '@authbridge/contract';
 import { DATABASE, KyselyUserImportRepository, type Db } from '@authbridge/storage';
 import { cliContext } from '../context';
@@ -84,6 +84,9 @@ export function registerUserImportCommand(program: Command): void {
         outcome: skipped ? 'partial' : 'ok',
         detail: { file: source, format, rows, created, updated, unchanged, skipped },
       });
+      // Changed passwords and disabled flags were queued for the wikis with each batch; send what
+      // can be sent now (a running API delivers the rest and retries).
+      await (await cliContext()).get(AccountNotifications).drain(10_000);
       if (o.json) printJson(summary);
       else printSummary(summary);
     });

@@ -2,7 +2,8 @@ import { Body, Controller, Get, Header, HttpCode, Logger, Post, Req } from '@nes
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { SsoKeys, SsoTickets, type AuthenticatedClient } from '@authbridge/accounts';
-import type { IssueTicketResponse, JwkSet, RedeemTicketResponse, SsoLogoutResponse } from '@authbridge/contract';
+import { SSO_JWKS_MAX_AGE_SECONDS, type IssueTicketResponse, type JwkSet, type RedeemTicketResponse, type SsoLogoutResponse } from '@authbridge/contract';
+import { actorOf } from '../clients/caller';
 import { Public } from '../clients/public.decorator';
 import { RequireScopes } from '../clients/scopes.decorator';
 import { IssueTicketDto, IssueTicketResponseDto, JwkSetDto, RedeemTicketDto, RedeemTicketResponseDto, SsoLogoutDto, SsoLogoutResponseDto } from './dto/sso.dto';
@@ -46,8 +47,8 @@ export class SsoController {
   @RequireScopes('sso:issue')
   @ApiOperation({ operationId: 'ssoLogout', summary: "End the user's sessions on every registered wiki (back channel)" })
   @ApiOkResponse({ type: SsoLogoutResponseDto })
-  logout(@Body() body: SsoLogoutDto): Promise<SsoLogoutResponse> {
-    return this.logoutService.logout(body.username);
+  logout(@Body() body: SsoLogoutDto, @Req() request: Request): Promise<SsoLogoutResponse> {
+    return this.logoutService.logout(body.username, actorOf(request));
   }
 }
 
@@ -58,7 +59,8 @@ export class JwksController {
 
   @Get('jwks.json')
   @Public()
-  @Header('Cache-Control', 'public, max-age=300')
+  // The wiki caches the set exactly this long; with the retired key's 65 s this bounds the rotation window (SPEC.md, "Keys").
+  @Header('Cache-Control', `public, max-age=${SSO_JWKS_MAX_AGE_SECONDS}`)
   @ApiOperation({ operationId: 'getJwks', summary: 'Public keys that verify tickets and logout tokens' })
   @ApiOkResponse({ type: JwkSetDto })
   jwks(): Promise<JwkSet> {

@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
-import { FetchLogoutNotifier, LogoutNotifier } from './logout-notifier';
+import { AccountNotificationsPoller } from './account-notifications-poller';
 import { JwksController, SsoController } from './sso.controller';
 import { SsoLogoutService } from './sso-logout.service';
 import { SsoKeyBootstrap } from './sso-key-bootstrap';
 
 @Module({
   controllers: [SsoController, JwksController],
-  providers: [{ provide: LogoutNotifier, useClass: FetchLogoutNotifier }, SsoLogoutService, SsoKeyBootstrap],
+  providers: [SsoLogoutService, SsoKeyBootstrap, AccountNotificationsPoller],
 })
 export class SsoModule {}

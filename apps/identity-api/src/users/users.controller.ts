@@ -1,7 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AccountsService } from '@authbridge/accounts';
-import type { UserJson, UserPage } from '@authbridge/contract';
+import { DomainError, type UserJson, type UserPage } from '@authbridge/contract';
+import type { AuthenticatedClient } from '@authbridge/accounts';
 import type { Request } from 'express';
 import { actorOf } from '../clients/caller';
 import { RequireScopes } from '../clients/scopes.decorator';
@@ -49,9 +50,26 @@ export class UsersController {
   @Put(':username/password')
   @HttpCode(204)
   @RequireScopes('users:write')
-  @ApiOperation({ operationId: 'setUserPassword', summary: "Set a user's password (optionally checking the current one)" })
+  @ApiOperation({
+    operationId: 'setUserPassword',
+    summary: "Set a user's password (optionally checking the current one)",
+    description: 'Without currentPassword (a reset) the credential also needs the scope users:password. Every change ends the user\'s wiki sessions.',
+  })
   @ApiNoContentResponse()
-  async setPassword(@Param('username') username: string, @Body() body: SetPasswordDto, @Req() request: Request): Promise<void> {
+  async setPassword(@Param('username') username: string, @Body() body: SetPasswordDto, @Req() request: Request & { client: AuthenticatedClient }): Promise<void> {
+    // Editing profiles must not be enough to take an account over by resetting its password.
+    if (body.currentPassword === undefined && !request.client.scopes.includes('users:password')) {
+      throw new DomainError('FORBIDDEN', 'Setting a password without currentPassword needs the scope users:password.');
+    }
     await this.accounts.setPassword(username, body.password, body.currentPassword, actorOf(request));
+  }
+
+  @Delete(':username')
+  @HttpCode(204)
+  @RequireScopes('users:write')
+  @ApiOperation({ operationId: 'deleteUser', summary: 'Delete a user; every registered wiki ends their sessions and refuses their bot passwords' })
+  @ApiNoContentResponse()
+  async delete(@Param('username') username: string, @Req() request: Request): Promise<void> {
+    await this.accounts.delete(username, actorOf(request));
   }
 }

@@ -2,3 +2,4 @@ export * from './jws';
 export * from './sso-keys';
 export * from './sso-wikis';
 export * from './sso-tickets';
+export * from './back-channel';

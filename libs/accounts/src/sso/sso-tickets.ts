@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  DomainError, SSO_LEEWAY_SECONDS, SSO_LOGOUT_EVENT, SSO_LOGOUT_TYP, SSO_MAX_TICKET_TTL_SECONDS, SSO_TICKET_TYP,
+  DomainError, SSO_LEEWAY_SECONDS, SSO_MAX_TICKET_TTL_SECONDS, SSO_TICKET_TYP,
   type IssueTicketRequest, type IssueTicketResponse, type RedeemTicketResponse, type SsoTicketClaims,
 } from '@authbridge/contract';
-import { UsedTicketRepository, type SsoWikiRecord } from '@authbridge/storage';
+import { UsedTicketRepository } from '@authbridge/storage';
 import { UserDirectory } from '../sources/user-directory';
 import { AuditLog } from '../audit/audit-log';
 import { Clock } from '../clock';
@@ -128,7 +128,11 @@ export class SsoTickets {
       throw error;
     }
     const wiki = registered.get(claims.aud as string)!;
-    if (wiki.clientId !== null && wiki.clientId !== clientId) {
+    // The binding is the rule: a wiki registered without a client (before contract 1.2) fails closed.
+    if (wiki.clientId === null) {
+      throw new DomainError('TICKET_WRONG_CLIENT', `Wiki "${wiki.id}" is registered without its client; run: sso wikis add --id ${wiki.id} --url <its URL> --client <the wiki's client id>.`);
+    }
+    if (wiki.clientId !== clientId) {
       throw new DomainError('TICKET_WRONG_CLIENT', 'This client does not redeem tickets for that wiki.');
     }
     const keepUntil = new Date(((claims.exp as number) + SSO_LEEWAY_SECONDS) * 1000).toISOString();
@@ -147,20 +151,5 @@ export class SsoTickets {
       jti: claims.jti as string,
       username: user.username,
     };
-  }
-
-  /** A logout token for the back channel: same key, its own `typ`, so it never passes as a ticket. */
-  async logoutToken(wiki: SsoWikiRecord, username: string): Promise<string> {
-    const iat = Math.floor(this.clock.now().getTime() / 1000);
-    const { kid, privateKey } = await this.keys.signingKey();
-    return signJws({ typ: SSO_LOGOUT_TYP, kid }, {
-      iss: this.settings.issuer,
-      aud: wiki.id,
-      sub: username,
-      jti: b64url(randomBytes(18)),
-      iat,
-      exp: iat + SSO_MAX_TICKET_TTL_SECONDS,
-      events: { [SSO_LOGOUT_EVENT]: {} },
-    }, privateKey);
   }
 }

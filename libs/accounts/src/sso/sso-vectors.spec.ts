@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SSO_LOGOUT_TYP, SSO_TICKET_TYP, DomainError } from '@authbridge/contract';
 import {
-  KyselyAuditRepository, KyselySsoKeyRepository, KyselySsoWikiRepository, KyselyUsedTicketRepository, KyselyUserRepository, migrateToLatest, openDatabase, type Db,
+  KyselyAuditRepository, KyselyClientRepository, KyselySsoKeyRepository, KyselySsoWikiRepository, KyselyUsedTicketRepository, KyselyUserRepository, migrateToLatest, openDatabase, type Db,
 } from '@authbridge/storage';
 import { AuditLog } from '../audit/audit-log';
 import { Clock } from '../clock';
@@ -55,8 +55,10 @@ async function redeemer(): Promise<{ tickets: SsoTickets; db: Db }> {
     // test-key-2 plays the key retired by a rotation a moment ago.
     await keyRepository.insert({ kid: key.kid, publicX: key.x, privatePem: pem, createdAt: '2026-11-18T09:00:0' + i + 'Z', retiredAt: i === 0 ? null : new Date((file.clock - 20) * 1000).toISOString() });
   }
-  const wikis = new SsoWikis(new KyselySsoWikiRepository(db), clock);
-  await wikis.add(file.context.audience, 'http://127.0.0.1:8080', null);
+  const clients = new KyselyClientRepository(db);
+  await clients.insert({ id: 'any-client', name: 'wiki', secretHash: 'x', scopes: ['sso:redeem'], forwardsEndUserAddress: true, createdAt: clock.now().toISOString(), revokedAt: null });
+  const wikis = new SsoWikis(new KyselySsoWikiRepository(db), clock, clients);
+  await wikis.add(file.context.audience, 'http://127.0.0.1:8080', 'any-client');
   const users = new KyselyUserRepository(db);
   const at = clock.now().toISOString();
   await users.insert({ id: '7d0c6a1e-0000-4000-8000-000000000001', username: 'Jane Doe', realName: 'Jane', email: null, emailVerified: false, groups: [], disabled: false, passwordHash: null, createdAt: at, updatedAt: at });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@authbridge/contract';
-import { SsoWikiRepository, type SsoWikiRecord } from '@authbridge/storage';
+import { ClientRepository, SsoWikiRepository, type SsoWikiRecord } from '@authbridge/storage';
 import { Clock } from '../clock';
 
 const WIKI_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -11,6 +11,7 @@ export class SsoWikis {
   constructor(
     private readonly repository: SsoWikiRepository,
     private readonly clock: Clock,
+    private readonly clients: ClientRepository,
   ) {}
 
   list(): Promise<SsoWikiRecord[]> {
@@ -21,7 +22,8 @@ export class SsoWikis {
     return this.repository.find(id);
   }
 
-  async add(id: string, url: string, clientId: string | null): Promise<SsoWikiRecord> {
+  /** `clientId` is the wiki's own credential, the only one that may redeem its tickets. */
+  async add(id: string, url: string, clientId: string): Promise<SsoWikiRecord> {
     if (!WIKI_ID.test(id)) throw new DomainError('VALIDATION_FAILED', 'A wiki id is 1-64 letters, digits, dots, dashes or underscores.');
     let parsed: URL;
     try {
@@ -31,6 +33,11 @@ export class SsoWikis {
     }
     if (!/^https?:$/.test(parsed.protocol) || parsed.search || parsed.hash || parsed.username || parsed.password) {
       throw new DomainError('VALIDATION_FAILED', 'The wiki URL is http(s)://host/path, without query, fragment or credentials.');
+    }
+    const client = await this.clients.findById(clientId);
+    if (!client || client.revokedAt !== null) throw new DomainError('CLIENT_NOT_FOUND', `No active client "${clientId}" (see clients list).`);
+    if (!client.scopes.includes('sso:redeem')) {
+      throw new DomainError('VALIDATION_FAILED', `Client "${clientId}" lacks the scope sso:redeem, which redeeming the wiki's tickets needs.`);
     }
     const existing = await this.repository.find(id);
     const record: SsoWikiRecord = { id, url: parsed.href.replace(/\/+$/, ''), clientId, createdAt: existing?.createdAt ?? this.clock.now().toISOString() };

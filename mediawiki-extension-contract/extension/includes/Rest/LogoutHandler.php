@@ -4,6 +4,12 @@ namespace MediaWiki\Extension\AuthBridge\Rest;
 
 use BagOStuff;
 use Config;
+use MediaWiki\Auth\AuthManager;
+use MediaWiki\Extension\AuthBridge\AuthBridgePrimaryAuthenticationProvider;
+use MediaWiki\Extension\AuthBridge\Lifecycle\AccountLifecycle;
+use MediaWiki\Extension\AuthBridge\Lifecycle\BackChannelToken;
+use MediaWiki\Extension\AuthBridge\Lifecycle\LinkedAccounts;
+use MediaWiki\Extension\AuthBridge\Lifecycle\WebsiteState;
 use MediaWiki\Extension\AuthBridge\Sso\SsoServices;
 use MediaWiki\Extension\AuthBridge\Sso\TicketException;
 use MediaWiki\Extension\AuthBridge\Sso\TicketVerifier;
@@ -13,33 +19,47 @@ use MediaWiki\Rest\Handler;
 use MediaWiki\Rest\Response;
 use MediaWiki\Session\SessionManager;
 use MediaWiki\Http\HttpRequestFactory;
+use MediaWiki\MediaWikiServices;
+use MediaWiki\User\BotPasswordStore;
 use MediaWiki\User\UserFactory;
+use MediaWiki\User\UserOptionsManager;
 use WANObjectCache;
+use Wikimedia\Rdbms\ILoadBalancer;
 
 /**
- * POST /rest.php/authbridge/v1/logout {"logoutToken": "…"} — the single-logout back channel.
- * The identity API signs the token with its ticket key (typ logout+jwt, aud = this wiki), so
- * no extra secret is shared; the handler ends every session of the user on this wiki.
+ * POST /rest.php/authbridge/v1/logout {"logoutToken": "…"} — the back channel: single logout and
+ * account changes (SPEC.md, "The account's life follows the website"). The identity API signs
+ * the token with its ticket key (typ logout+jwt, aud = this wiki), so no extra secret is shared;
+ * AccountLifecycle acts on the wiki account linked to the token's `uid`.
  */
 class LogoutHandler extends Handler {
-	private const LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
-
 	/** @var SsoServices */
 	private $sso;
-	/** @var UserFactory */
-	private $userFactory;
+	/** @var AccountLifecycle|null null: the password provider is not configured, so local-only accounts cannot be told apart */
+	private $lifecycle;
 
-	public function __construct( SsoServices $sso, UserFactory $userFactory ) {
+	public function __construct( SsoServices $sso, ?AccountLifecycle $lifecycle ) {
 		$this->sso = $sso;
-		$this->userFactory = $userFactory;
+		$this->lifecycle = $lifecycle;
 	}
 
-	/** extension.json `factory`, with the services SsoServices needs. */
+	/** extension.json `factory`, with the services SsoServices and AccountLifecycle need. */
 	public static function factory(
 		UserFactory $userFactory, Config $mainConfig, HttpRequestFactory $httpRequestFactory,
-		WANObjectCache $cache, BagOStuff $stash
+		WANObjectCache $cache, BagOStuff $stash, ILoadBalancer $loadBalancer,
+		UserOptionsManager $userOptionsManager, BotPasswordStore $botPasswordStore, AuthManager $authManager
 	): self {
-		return new self( new SsoServices( $mainConfig, $httpRequestFactory, $cache, $stash ), $userFactory );
+		$provider = $authManager->getAuthenticationProvider( AuthBridgePrimaryAuthenticationProvider::class );
+		$lifecycle = $provider instanceof AuthBridgePrimaryAuthenticationProvider ? new AccountLifecycle(
+			new LinkedAccounts( $loadBalancer, $userFactory, [ $provider, 'isLocalOnly' ] ),
+			new WebsiteState( $userOptionsManager ),
+			// The SessionManager service where core has one (1.45+); 1.39-1.44 only have the singleton.
+			method_exists( MediaWikiServices::class, 'getSessionManager' )
+				? MediaWikiServices::getInstance()->getSessionManager() : SessionManager::singleton(),
+			$botPasswordStore,
+			LoggerFactory::getInstance( 'AuthBridge' )
+		) : null;
+		return new self( new SsoServices( $mainConfig, $httpRequestFactory, $cache, $stash ), $lifecycle );
 	}
 
 	public function execute(): Response {
@@ -56,8 +76,12 @@ class LogoutHandler extends Handler {
 		try {
 			$login = $this->sso->ticketLogin();
 			$claims = $login->verify( $token, TicketVerifier::TYP_LOGOUT, $now );
-			if ( !is_array( $claims['events'] ?? null ) || !array_key_exists( self::LOGOUT_EVENT, $claims['events'] ) ) {
-				throw new TicketException( TicketException::INVALID, 'not a logout event' );
+			$action = BackChannelToken::fromClaims( $claims );
+			if ( !$this->lifecycle ) {
+				// Fail loudly, so the API retries: without the password provider nothing tells
+				// a local-only account from a website account.
+				$logger->error( 'Back channel: AuthBridgePrimaryAuthenticationProvider is not configured; cannot act on website user {uid}', [ 'uid' => $action->uid ] );
+				return $this->problem( 503, 'UNAVAILABLE' );
 			}
 			$login->usedTickets()->consume( $claims['jti'], $claims['exp'], $now );
 		} catch ( TicketException $e ) {
@@ -69,11 +93,7 @@ class LogoutHandler extends Handler {
 			$logger->error( 'Single logout: could not fetch the identity API keys: {reason}', [ 'reason' => $e->getMessage() ] );
 			return $this->problem( 503, 'UNAVAILABLE' );
 		}
-		$user = $this->userFactory->newFromName( $claims['sub'] );
-		if ( $user && $user->isRegistered() ) {
-			SessionManager::singleton()->invalidateSessionsForUser( $user );
-			$logger->info( 'Single logout: ended the sessions of {user}', [ 'user' => $user->getName() ] );
-		}
+		$this->lifecycle->apply( $action );
 		return $this->getResponseFactory()->createNoContent();
 	}
 

@@ -8,12 +8,13 @@ use MediaWiki\Extension\AuthBridge\UnexpectedResponseException;
 use WANObjectCache;
 
 /**
- * The identity API's public keys, cached in the WAN cache for five minutes so a login costs
- * no JWKS fetch. A kid not in the cache (a key rotated in since) triggers one fresh fetch, at
+ * The identity API's public keys, cached in the WAN cache for TicketVerifier::JWKS_MAX_AGE (30 s,
+ * the API's max-age) so a login rarely costs a JWKS fetch and a retired key stops verifying
+ * within the rotation window. A kid not in the cache (a key rotated in since) triggers one fresh fetch, at
  * most every ten seconds, so forged kids cannot make the wiki hammer the API.
  */
 class JwksStore {
-	private const TTL = 300;
+	private const TTL = TicketVerifier::JWKS_MAX_AGE;
 	private const REFRESH_PAUSE = 10;
 
 	/** @var ApiClient */

@@ -14,6 +14,14 @@ class TicketVerifier {
 	public const TYP_LOGOUT = 'logout+jwt';
 	public const LEEWAY = 5;
 	public const MAX_LIFETIME = 60;
+	/** How long the API keeps a retired key in its JWKS: a token signed just before rotation, plus the leeway. */
+	public const RETIRED_KEY_PUBLISHED = self::MAX_LIFETIME + self::LEEWAY;
+	/**
+	 * How long the wiki keeps the JWKS (the API's max-age says the same): a retired key verifies
+	 * here at most ROTATION_WINDOW seconds after `sso keys rotate` (SPEC.md, "Keys").
+	 */
+	public const JWKS_MAX_AGE = 30;
+	public const ROTATION_WINDOW = self::RETIRED_KEY_PUBLISHED + self::JWKS_MAX_AGE;
 	private const MAX_LENGTH = 4096;
 
 	/** @var string[] kid => Ed25519 public key (base64url, the JWK's x) */

@@ -71,6 +71,7 @@ export class SsoLogoutResultDto implements SsoLogoutResult {
   @ApiProperty() wiki: string;
   @ApiProperty({ enum: ['ok', 'failed'] }) status: 'ok' | 'failed';
   @ApiProperty({ type: Number, nullable: true }) httpStatus: number | null;
+  @ApiPropertyOptional({ description: 'A failed delivery that will be tried again with backoff (SPEC.md, "Delivery").' }) retrying?: boolean;
 }
 
 export class SsoLogoutResponseDto implements SsoLogoutResponse {

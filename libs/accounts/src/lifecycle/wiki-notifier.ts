@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 
-/** HTTP to the wikis behind an interface, so the logout fan-out is tested without a network. */
-export abstract class LogoutNotifier {
-  /** Returns the HTTP status, or null when the wiki did not answer in time. */
+/** HTTP to the wikis' back channel behind an interface, so the outbox is tested without a network. */
+export abstract class WikiNotifier {
+  /** POSTs {logoutToken} to `url`; the HTTP status, or null when the wiki did not answer in time. */
   abstract notify(url: string, logoutToken: string, timeoutMs: number): Promise<number | null>;
 }
 
 @Injectable()
-export class FetchLogoutNotifier extends LogoutNotifier {
+export class FetchWikiNotifier extends WikiNotifier {
   async notify(url: string, logoutToken: string, timeoutMs: number): Promise<number | null> {
     try {
       const response = await fetch(url, {

@@ -1,0 +1,184 @@
+// Issue 9, Done when: "disable a website account while its browser session and a bot password are
+// in use → within 5 s the browser is logged out, the bot password login fails, and a form login
+// says the account is disabled; enable it again → form login works." A real MediaWiki (the
+// harness's, any version), the real identity API (SQLite), headless Chromium, a bot on api.php.
+// The 5 s is the deadline of a wait loop; the latency itself is measured in bench/lifecycle.cjs.
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+
+const load = createRequire(path.resolve('test/support/index.cjs'));
+const harness = load(path.resolve('test/support/index.cjs')) as Harness;
+
+interface WikiClient {
+  call(params: Record<string, string>, options?: { method?: string }): Promise<any>;
+  userInfo(): Promise<{ name: string; anon?: boolean }>;
+  message(key: string, params?: string[]): Promise<string>;
+}
+interface Wiki {
+  url: string; apiUrl: string;
+  maintenance(script: string, args?: string[]): Promise<string>;
+  authBridgeLog(): string; output(): string; dispose(): Promise<void>;
+}
+interface IdentityApi {
+  url: string;
+  cli(args: string[], options?: { input?: string }): Promise<any>;
+  createClient(name: string, scopes: string[], options?: { forwardsEndUserAddress?: boolean }): Promise<{ id: string; secret: string }>;
+  createUser(user: Record<string, unknown>): Promise<{ id: string; username: string }>;
+  request(method: string, route: string, options: { secret?: string; body?: unknown }): Promise<{ status: number; body: any }>;
+  output(): string; dispose(): Promise<void>;
+}
+interface Harness {
+  startIdentityApi(options: { env: Record<string, string> }): Promise<IdentityApi>;
+  startWiki(options: { settings: Record<string, unknown> }): Promise<Wiki>;
+  launchChromium(): Promise<Browser>;
+  WikiClient: new (apiUrl: string) => WikiClient;
+}
+
+jest.setTimeout(120000);
+
+const ISSUER = 'http://id.lifecycle.test';
+const WIKI_ID = 'life-wiki';
+const JANE = { username: 'Life_jane', password: 'Correct horse 42 life', email: 'jane@example.org', groups: ['editors'] };
+const BOT_PASSWORD = 'lifebotpassword0123456789abcdefgh';
+const DEADLINE_MS = 5000;
+
+describe("the account's life follows the website: disabling reaches a real wiki", () => {
+  let api: IdentityApi;
+  let wiki: Wiki;
+  let browser: Browser;
+  let context: BrowserContext;
+  let admin: string;
+  let disabledText: string;
+  let wikiUid: string;
+
+  beforeAll(async () => {
+    api = await harness.startIdentityApi({ env: { SSO_ISSUER: ISSUER, SSO_LOGOUT_TIMEOUT_MS: '3000' } });
+    const wikiClient = await api.createClient('wiki', ['auth:verify', 'users:read', 'sso:redeem'], { forwardsEndUserAddress: true });
+    admin = (await api.createClient('website-admin', ['users:read', 'users:write'])).secret;
+    wikiUid = (await api.createUser(JANE)).id;
+    wiki = await harness.startWiki({
+      settings: {
+        AuthBridgeApiUrl: api.url,
+        AuthBridgeApiSecret: wikiClient.secret,
+        AuthBridgeGroupMap: { editors: 'editor' },
+        AuthBridgeWikiId: WIKI_ID,
+        AuthBridgeSsoIssuer: ISSUER,
+      },
+    });
+    await api.cli(['sso', 'wikis', 'add', '--id', WIKI_ID, '--url', wiki.url, '--client', wikiClient.id]);
+    browser = await harness.launchChromium();
+    context = await browser.newContext();
+    disabledText = oneLine(await new harness.WikiClient(wiki.apiUrl).message('authbridge-error-disabled'));
+  }, 120000);
+
+  afterAll(async () => {
+    if (process.env.LIFE_DEBUG) process.stdout.write(`${wiki?.authBridgeLog()}\n${wiki?.output()}\n`);
+    await context?.close().catch(() => undefined);
+    await browser?.close();
+    await wiki?.dispose();
+    await api?.dispose();
+  });
+
+  const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
+  const currentUser = (page: Page) => page.evaluate(() => (window as any).RLCONF?.wgUserName ?? null) as Promise<string | null>;
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  // A fresh URL each time: a revalidated (304) copy would show the page as it was cached, logged in.
+  const mainPage = () => `${wiki.url}/index.php?title=Main_Page&fresh=${Date.now()}`;
+
+  async function formLogin(page: Page, username: string, password: string) {
+    await page.goto(`${wiki.url}/index.php?title=Special:UserLogin`);
+    await page.fill('#wpName1', username);
+    await page.fill('#wpPassword1', password);
+    await Promise.all([page.waitForNavigation(), page.click('#wpLoginAttempt')]);
+    // 1.39: .errorbox; later: .mw-message-box-error, or Codex's .cdx-message--error.
+    const errorBox = page.locator('.errorbox, .mw-message-box-error, .cdx-message--error');
+    const error = (await errorBox.count()) ? oneLine(await errorBox.first().innerText()) : null;
+    return { error, userName: await currentUser(page) };
+  }
+
+  async function botLogin(bot: WikiClient): Promise<{ result: string; reason?: string }> {
+    const token = (await bot.call({ action: 'query', meta: 'tokens', type: 'login' }, { method: 'GET' })).query.tokens.logintoken;
+    return (await bot.call({ action: 'login', lgname: `${'Life jane'}@lifebot`, lgpassword: BOT_PASSWORD, lgtoken: token })).login;
+  }
+
+  async function setDisabled(disabled: boolean): Promise<void> {
+    const res = await api.request('PATCH', '/v1/users/Life_jane', { secret: admin, body: { disabled } });
+    expect(res.status).toBe(200);
+  }
+
+  it('Done when: browser logged out, bot password refused, form login says disabled within 5 s; enabled again, form login works', async () => {
+    // In use: Jane's browser session (the wiki's own form, which creates and links the account) ...
+    const page = await context.newPage();
+    expect(await formLogin(page, 'life_jane', JANE.password)).toEqual({ error: null, userName: 'Life jane' });
+    // ... and her bot password, logged in and able to edit.
+    expect(await wiki.maintenance('createBotPassword.php', ['--appid', 'lifebot', '--grants', 'basic,editpage,createeditmovepage', 'Life jane', BOT_PASSWORD])).toMatch(/Success|created/i);
+    const bot = new harness.WikiClient(wiki.apiUrl);
+    expect(await botLogin(bot)).toMatchObject({ result: 'Success', lgusername: 'Life jane' });
+    const csrf = (await bot.call({ action: 'query', meta: 'tokens' }, { method: 'GET' })).query.tokens.csrftoken;
+    const edit = await bot.call({ action: 'edit', title: 'Life test page', text: 'before', token: csrf });
+    expect(edit.edit?.result).toBe('Success');
+
+    const disabledAt = Date.now();
+    await setDisabled(true);
+    let loggedOutAfter: number | null = null;
+    while (Date.now() - disabledAt < DEADLINE_MS) {
+      await page.goto(mainPage());
+      if ((await currentUser(page)) === null) {
+        loggedOutAfter = Date.now() - disabledAt;
+        break;
+      }
+      await sleep(100);
+    }
+    expect(loggedOutAfter).not.toBeNull();
+    // The bot's open session is gone too, and it cannot edit with it.
+    expect((await bot.userInfo()).anon).toBe(true);
+    const late = await bot.call({ action: 'edit', title: 'Life test page', text: 'after', token: csrf });
+    expect(late.edit?.result).not.toBe('Success');
+    expect(late.error).toBeDefined();
+    // A new bot-password login fails: the account is locked while the website says disabled.
+    const refused = await botLogin(new harness.WikiClient(wiki.apiUrl));
+    expect(refused.result).toBe('Failed');
+    // And the wiki's form says why.
+    expect(await formLogin(page, 'life_jane', JANE.password)).toEqual({ error: disabledText, userName: null });
+    expect(Date.now() - disabledAt).toBeLessThan(30000);
+    expect(wiki.authBridgeLog()).toContain('Back channel: Life jane is disabled on the website; ended its sessions and bot passwords');
+
+    await setDisabled(false);
+    const enabledAt = Date.now();
+    let back: { error: string | null; userName: string | null } = { error: null, userName: null };
+    while (Date.now() - enabledAt < DEADLINE_MS) {
+      back = await formLogin(page, 'life_jane', JANE.password);
+      if (back.userName) break;
+      await sleep(100);
+    }
+    expect(back).toEqual({ error: null, userName: 'Life jane' });
+    // The bot password was invalidated with the disable: its owner makes a new one.
+    const again = await botLogin(new harness.WikiClient(wiki.apiUrl));
+    expect(again.result).toBe('Failed');
+    expect(wiki.output()).not.toMatch(/PHP (Fatal|Warning|Deprecated|Notice)/);
+  });
+
+  it('a token for another website user, or one naming the account only by name, ends nothing', async () => {
+    const page = await context.newPage();
+    expect((await formLogin(page, 'life_jane', JANE.password)).userName).toBe('Life jane');
+    // A forged token (not signed by the API) and a well-formed request without uid are refused.
+    for (const body of [{ logoutToken: 'eyJhbGciOiJFZERTQSJ9.eyJ1aWQiOiJ4In0.AAAA' }, { logoutToken: '' }, {}]) {
+      const res = await fetch(`${wiki.url}/rest.php/authbridge/v1/logout`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect(res.status).toBe(400);
+    }
+    // Another website user's single logout (a real, signed token for their uid) leaves Jane logged in.
+    await api.createUser({ username: 'Life_other', password: 'Another passphrase 42' });
+    const other = await api.cli(['users', 'sessions', 'end', 'Life_other', '--json']);
+    expect(other.results).toEqual([{ wiki: WIKI_ID, status: 'ok', httpStatus: 204 }]);
+    await page.goto(mainPage());
+    expect(await currentUser(page)).toBe('Life jane');
+    // Jane's own single logout from the admin ends her session.
+    const own = await api.cli(['users', 'sessions', 'end', 'Life_jane', '--json']);
+    expect(own.results).toEqual([{ wiki: WIKI_ID, status: 'ok', httpStatus: 204 }]);
+    await page.goto(mainPage());
+    expect(await currentUser(page)).toBeNull();
+    expect(wikiUid).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
