@@ -2,14 +2,18 @@
 
 namespace MediaWiki\Extension\AuthBridge\Tests;
 
-use MediaWiki\Auth\AuthenticationResponse;
 use MediaWiki\Auth\AuthManager;
+use MediaWiki\Auth\AuthenticationResponse;
 use MediaWiki\Auth\PasswordAuthenticationRequest;
 use MediaWiki\Auth\PrimaryAuthenticationProvider;
+use MediaWiki\Extension\AuthBridge\ApiClient;
+use MediaWiki\Extension\AuthBridge\AuthBridgePrimaryAuthenticationProvider;
 use MediaWiki\Extension\AuthBridge\ProfileSync;
 use MediaWiki\MediaWikiServices;
+use PHPUnit\Framework\Attributes\CoversClass;
+use PHPUnit\Framework\Attributes\DataProvider;
 use PHPUnit\Framework\TestCase;
-use User;
+use MediaWiki\User\User;
 
 /**
  * Behaviour of the provider against a real (throwaway) wiki database.
@@ -18,6 +22,9 @@ use User;
  * @covers \MediaWiki\Extension\AuthBridge\ProfileSync
  * @covers \MediaWiki\Extension\AuthBridge\ApiClient
  */
+#[CoversClass( AuthBridgePrimaryAuthenticationProvider::class )]
+#[CoversClass( ProfileSync::class )]
+#[CoversClass( ApiClient::class )]
 class AuthBridgePrimaryAuthenticationProviderTest extends TestCase {
 	use ProviderTestHelper;
 
@@ -83,6 +90,7 @@ class AuthBridgePrimaryAuthenticationProviderTest extends TestCase {
 	/**
 	 * @dataProvider provideLocalOnlyNames
 	 */
+	#[DataProvider( 'provideLocalOnlyNames' )]
 	public function testLocalOnlyNamesAreNeverAskedAbout( string $name ) {
 		if ( $name === 'MediaWiki default' ) {
 			User::newSystemUser( $name, [ 'steal' => true ] );
@@ -217,6 +225,7 @@ class AuthBridgePrimaryAuthenticationProviderTest extends TestCase {
 	/**
 	 * @dataProvider provideUserExists
 	 */
+	#[DataProvider( 'provideUserExists' )]
 	public function testUserExistsAsksTheApi( int $status, string $body, bool $exists ) {
 		$api = ( new FakeApi() )->answer( $status, $body );
 		$this->assertSame( $exists, $this->newProvider( $api )->testUserExists( 'lookup' ) );

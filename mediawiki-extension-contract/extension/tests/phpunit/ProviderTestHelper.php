@@ -2,7 +2,7 @@
 
 namespace MediaWiki\Extension\AuthBridge\Tests;
 
-use HashConfig;
+use MediaWiki\Config\HashConfig;
 use MediaWiki\Extension\AuthBridge\AuthBridgePrimaryAuthenticationProvider;
 use MediaWiki\MediaWikiServices;
 use PHPUnit\Framework\TestCase;
@@ -32,7 +32,7 @@ trait ProviderTestHelper {
 		$this->log = new ArrayLogger();
 		$provider = new AuthBridgePrimaryAuthenticationProvider(
 			$config,
-			$api->factory( $this ),
+			$api->factory(),
 			$services->getDBLoadBalancer(),
 			$services->getUserGroupManager(),
 			$services->getUserOptionsManager(),

@@ -2,11 +2,10 @@
 
 namespace MediaWiki\Extension\AuthBridge\Tests;
 
-use HashBagOStuff;
-use HashConfig;
-use MediaWiki\Auth\AuthenticationResponse;
 use MediaWiki\Auth\AuthManager;
+use MediaWiki\Auth\AuthenticationResponse;
 use MediaWiki\Auth\PasswordAuthenticationRequest;
+use MediaWiki\Config\HashConfig;
 use MediaWiki\Extension\AuthBridge\ApiClient;
 use MediaWiki\Extension\AuthBridge\RemoteUser;
 use MediaWiki\Extension\AuthBridge\Special\SpecialAuthBridgeLogin;
@@ -20,9 +19,13 @@ use MediaWiki\Extension\AuthBridge\Sso\TicketLogin;
 use MediaWiki\Extension\AuthBridge\Sso\UsedTickets;
 use MediaWiki\Extension\AuthBridge\UnexpectedResponseException;
 use MediaWiki\MediaWikiServices;
+use MediaWiki\Request\FauxResponse;
+use PHPUnit\Framework\Attributes\CoversClass;
+use PHPUnit\Framework\Attributes\DataProvider;
 use PHPUnit\Framework\TestCase;
 use Psr\Log\NullLogger;
-use WANObjectCache;
+use Wikimedia\ObjectCache\HashBagOStuff;
+use Wikimedia\ObjectCache\WANObjectCache;
 
 /**
  * The wiki side of single sign-on, against real MediaWiki services: where a person may be sent
@@ -37,6 +40,14 @@ use WANObjectCache;
  * @covers \MediaWiki\Extension\AuthBridge\Sso\BrowserNonce
  * @covers \MediaWiki\Extension\AuthBridge\ApiClient
  */
+#[CoversClass( SpecialAuthBridgeLogin::class )]
+#[CoversClass( SsoPrimaryAuthenticationProvider::class )]
+#[CoversClass( SsoAuthenticationRequest::class )]
+#[CoversClass( TicketLogin::class )]
+#[CoversClass( JwksStore::class )]
+#[CoversClass( AutoLogin::class )]
+#[CoversClass( BrowserNonce::class )]
+#[CoversClass( ApiClient::class )]
 class SsoWikiSideTest extends TestCase {
 	private const SECRET = 'abk_wikiclient_s3cr3t-never-logged';
 
@@ -59,6 +70,7 @@ class SsoWikiSideTest extends TestCase {
 	/**
 	 * @dataProvider provideReturnTo
 	 */
+	#[DataProvider( 'provideReturnTo' )]
 	public function testSafeReturnTo( string $input, ?string $expected ) {
 		$title = SpecialAuthBridgeLogin::safeReturnTo( $input );
 		$this->assertSame( $expected, $title ? $title->getPrefixedText() : null );
@@ -120,7 +132,7 @@ class SsoWikiSideTest extends TestCase {
 	}
 
 	private function client( FakeApi $api, ArrayLogger $log ): ApiClient {
-		return new ApiClient( $api->factory( $this ), 'http://api.test/', self::SECRET, 3, $log );
+		return new ApiClient( $api->factory(), 'http://api.test/', self::SECRET, 3, $log );
 	}
 
 	public static function provideRedeemRefusals(): iterable {
@@ -134,6 +146,7 @@ class SsoWikiSideTest extends TestCase {
 	/**
 	 * @dataProvider provideRedeemRefusals
 	 */
+	#[DataProvider( 'provideRedeemRefusals' )]
 	public function testRedeemRefusalsAreTicketExceptions( int $status, string $code ) {
 		$api = ( new FakeApi() )->answerJson( $status, [ 'code' => $code, 'status' => $status ] );
 		try {
@@ -161,6 +174,7 @@ class SsoWikiSideTest extends TestCase {
 	/**
 	 * @dataProvider provideUnexpectedRedeemAnswers
 	 */
+	#[DataProvider( 'provideUnexpectedRedeemAnswers' )]
 	public function testUnexpectedRedeemAnswersNeverLogIn( int $status, string $body ) {
 		$this->expectException( UnexpectedResponseException::class );
 		$this->client( ( new FakeApi() )->answer( $status, $body ), new ArrayLogger() )->redeemTicket( 'a.b.c' );
@@ -224,6 +238,7 @@ class SsoWikiSideTest extends TestCase {
 	/**
 	 * @dataProvider provideTicketsForAnotherBrowser
 	 */
+	#[DataProvider( 'provideTicketsForAnotherBrowser' )]
 	public function testTicketLoginRefusesAnotherBrowsersTicketWithoutRedeemingIt( string $name, bool $required ) {
 		$doc = self::vectors();
 		$vector = self::vector( $name );
@@ -253,8 +268,8 @@ class SsoWikiSideTest extends TestCase {
 		$this->assertSame( 'Jane Doe', $redeemed->user->username );
 	}
 
-	private static function response(): \FauxResponse {
-		$response = new \FauxResponse();
+	private static function response(): FauxResponse {
+		$response = new FauxResponse();
 		$response->setCookieConfig( new HashConfig( [
 			'CookiePath' => '/', 'CookiePrefix' => '', 'CookieDomain' => '', 'CookieSecure' => false,
 			'CookieExpiration' => 0, 'CookieHttpOnly' => false,
@@ -291,6 +306,7 @@ class SsoWikiSideTest extends TestCase {
 	/**
 	 * @dataProvider provideUserAgents
 	 */
+	#[DataProvider( 'provideUserAgents' )]
 	public function testBotsAreNeverBounced( string $userAgent, bool $isBot ) {
 		$this->assertSame( $isBot, AutoLogin::isBot( $userAgent ) );
 	}
