@@ -18,6 +18,7 @@ interface WikiClient {
   message(key: string, params?: string[]): Promise<string>;
 }
 interface Wiki {
+  extensionPhpProblems(): string[];
   url: string; apiUrl: string; adminPassword: string;
   updateSettings(changes: Record<string, unknown>): void;
   authBridgeLog(): string; output(): string; dispose(): Promise<void>;
@@ -31,6 +32,7 @@ interface IdentityApi {
   request(method: string, route: string, options: { secret?: string; body?: unknown }): Promise<{ status: number; body: unknown }>;
 }
 interface Harness {
+  mediawikiLabel(): string;
   startIdentityApi(options: { env: Record<string, string> }): Promise<IdentityApi>;
   startWiki(options: { settings: Record<string, unknown> }): Promise<Wiki>;
   startDelayProxy(options: { targetPort: number }): Promise<{ url: string; setDelay(ms: number): void; stop(): Promise<void> }>;
@@ -48,7 +50,7 @@ const GUESSER = { username: 'Wrong guesser', password: 'Guesser pass 42' };
 const OUTAGE = { username: 'Outage person', password: 'Outage pass 42' };
 const WEBSITE_ADMIN = { username: 'Admin', password: 'Website admin 42', email: 'intruder@example.org', groups: ['staff'] };
 
-describe('AuthBridge on a real MediaWiki', () => {
+describe(`AuthBridge on a real MediaWiki (${harness.mediawikiLabel()})`, () => {
   let api: IdentityApi;
   let wiki: Wiki;
   let proxy: Awaited<ReturnType<Harness['startDelayProxy']>>;
@@ -102,7 +104,8 @@ describe('AuthBridge on a real MediaWiki', () => {
     const start = Date.now();
     await Promise.all([page.waitForNavigation(), page.click('#wpLoginAttempt')]);
     const ms = Date.now() - start;
-    const errorBox = page.locator('.errorbox, .mw-message-box-error');
+    // 1.39: .errorbox / .mw-message-box-error; 1.43: Codex .cdx-message--error
+    const errorBox = page.locator('.errorbox, .mw-message-box-error, .cdx-message--error');
     const error = (await errorBox.count()) ? (await errorBox.first().innerText()).trim() : null;
     return { ms, error, userName: await currentUser(page) };
   }
@@ -286,5 +289,9 @@ describe('AuthBridge on a real MediaWiki', () => {
     for (const secret of [wikiSecret, adminSecret, JANE.password, WEBSITE_ADMIN.password, wiki.adminPassword]) {
       expect(logs).not.toContain(secret);
     }
+  });
+
+  it('logs no PHP deprecation, warning or notice from the extension ($wgDevelopmentWarnings on)', () => {
+    expect(wiki.extensionPhpProblems()).toEqual([]);
   });
 });

@@ -22,6 +22,7 @@ interface WikiClient {
   message(key: string, params?: string[]): Promise<string>;
 }
 interface Wiki {
+  extensionPhpProblems(): string[];
   url: string; apiUrl: string; adminPassword: string;
   updateSettings(changes: Record<string, unknown>): void;
   maintenance(script: string, args?: string[]): Promise<string>;
@@ -36,6 +37,7 @@ interface IdentityApi {
   output(): string; dispose(): Promise<void>;
 }
 interface Harness {
+  mediawikiLabel(): string;
   startIdentityApi(options: { env: Record<string, string> }): Promise<IdentityApi>;
   startWiki(options: { settings: Record<string, unknown> }): Promise<Wiki>;
   launchChromium(): Promise<Browser>;
@@ -49,7 +51,7 @@ const ISSUER = 'http://id.authbridge.test';
 const TTL = 5;
 const JANE = { username: 'jane_doe', password: 'Correct horse 42', email: 'jane@example.org', realName: 'Jane Doe', groups: ['editors', 'newsletter'], emailVerified: true };
 
-describe('single sign-on from the example website into a real MediaWiki', () => {
+describe(`single sign-on from the example website into a real MediaWiki (${harness.mediawikiLabel()})`, () => {
   let api: IdentityApi;
   let wiki: Wiki;
   let website: Website;
@@ -410,5 +412,9 @@ describe('single sign-on from the example website into a real MediaWiki', () => 
     expect((await bot.userInfo()).name).toBe('Admin');
     const person = new harness.WikiClient(wiki.apiUrl);
     expect(await person.clientLogin(JANE.username, JANE.password)).toMatchObject({ status: 'PASS', username: 'Jane doe' });
+  });
+
+  it('logs no PHP deprecation, warning or notice from the extension ($wgDevelopmentWarnings on)', () => {
+    expect(wiki.extensionPhpProblems()).toEqual([]);
   });
 });

@@ -29,6 +29,7 @@ class Compat {
 		'MediaWiki\\Context\\IContextSource' => 'IContextSource',
 		'MediaWiki\\Password\\InvalidPassword' => 'InvalidPassword',
 		'MediaWiki\\Password\\PasswordFactory' => 'PasswordFactory',
+		'MediaWiki\\Password\\PasswordError' => 'PasswordError',
 		'MediaWiki\\User\\Options\\UserOptionsManager' => 'MediaWiki\\User\\UserOptionsManager',
 		'MediaWiki\\Output\\OutputPage' => 'OutputPage',
 		'Wikimedia\\ObjectCache\\BagOStuff' => 'BagOStuff',
