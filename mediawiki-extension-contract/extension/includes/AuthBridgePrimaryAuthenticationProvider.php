@@ -3,100 +3,73 @@
 namespace MediaWiki\Extension\AuthBridge;
 
 use BadMethodCallException;
-use Config;
-use InvalidPassword;
 use MediaWiki\Auth\AbstractPasswordPrimaryAuthenticationProvider;
 use MediaWiki\Auth\AuthenticationRequest;
 use MediaWiki\Auth\AuthenticationResponse;
 use MediaWiki\Auth\AuthManager;
 use MediaWiki\Auth\PasswordAuthenticationRequest;
 use MediaWiki\Auth\TemporaryPasswordAuthenticationRequest;
+use MediaWiki\Config\Config;
 use MediaWiki\Config\ServiceOptions;
-use MediaWiki\Http\HttpRequestFactory;
+use MediaWiki\Extension\AuthBridge\Account\AccountOwnership;
+use MediaWiki\Extension\AuthBridge\Account\AccountStatus;
 use MediaWiki\Http\Telemetry;
 use MediaWiki\Logger\LoggerFactory;
-use MediaWiki\User\UserGroupManager;
+use MediaWiki\Request\WebRequest;
 use MediaWiki\User\UserNameUtils;
-use MediaWiki\User\UserOptionsManager;
 use Psr\Log\LoggerInterface;
 use StatusValue;
-use User;
-use WebRequest;
-use Wikimedia\Rdbms\ILoadBalancer;
+use Wikimedia\Rdbms\IDBAccessObject;
 
 /**
  * Logs people in with the user name and password of their website account, by asking the
  * identity API (POST /v1/auth/verify). Wiki accounts are created on first login and their
- * email, real name and mapped groups follow the website at every login.
+ * email, real name and mapped groups follow the website at every login. Which existing wiki
+ * account a website user may log into is AccountOwnership's rule.
  */
 class AuthBridgePrimaryAuthenticationProvider extends AbstractPasswordPrimaryAuthenticationProvider {
 	use PassesWebsiteUsers;
 
 	public const CONSTRUCTOR_OPTIONS = [
-		'AuthBridgeApiUrl',
-		'AuthBridgeApiSecret',
-		'AuthBridgeTimeout',
 		'AuthBridgeAuthoritative',
-		'AuthBridgeGroupMap',
-		'AuthBridgeLocalOnlyUsers',
 		'AuthBridgePasswordChangeUrl',
 		'AuthBridgeSyncProfile',
 	];
 
 	/** @var ServiceOptions */
 	private $options;
-	/** @var HttpRequestFactory */
-	private $httpRequestFactory;
-	/** @var ILoadBalancer */
-	private $loadBalancer;
+	/** @var ApiClient */
+	private $client;
+	/** @var AccountOwnership */
+	private $ownership;
 	/** @var ProfileSync */
 	private $profileSync;
+	/** @var bool */
+	private $syncProfile;
 	/** @var LoggerInterface channel 'AuthBridge' */
 	private $bridgeLogger;
-	/** @var ApiClient|null */
-	private $client = null;
 
 	/**
 	 * @param Config $mainConfig
-	 * @param HttpRequestFactory $httpRequestFactory
-	 * @param ILoadBalancer $loadBalancer
-	 * @param UserGroupManager $userGroupManager
-	 * @param UserOptionsManager $userOptionsManager
+	 * @param ApiClient $client service AuthBridge.ApiClient
+	 * @param AccountOwnership $ownership service AuthBridge.AccountOwnership
+	 * @param ProfileSync $profileSync service AuthBridge.ProfileSync
 	 * @param LoggerInterface|null $logger defaults to the 'AuthBridge' channel
 	 */
 	public function __construct(
 		Config $mainConfig,
-		HttpRequestFactory $httpRequestFactory,
-		ILoadBalancer $loadBalancer,
-		UserGroupManager $userGroupManager,
-		UserOptionsManager $userOptionsManager,
+		ApiClient $client,
+		AccountOwnership $ownership,
+		ProfileSync $profileSync,
 		?LoggerInterface $logger = null
 	) {
 		$this->options = new ServiceOptions( self::CONSTRUCTOR_OPTIONS, $mainConfig );
-		$this->options->assertRequiredOptions( self::CONSTRUCTOR_OPTIONS );
 		parent::__construct( [ 'authoritative' => (bool)$this->options->get( 'AuthBridgeAuthoritative' ) ] );
-		$this->httpRequestFactory = $httpRequestFactory;
-		$this->loadBalancer = $loadBalancer;
+		$this->client = $client;
+		$this->ownership = $ownership;
+		$this->profileSync = $profileSync;
+		$this->syncProfile = (bool)$this->options->get( 'AuthBridgeSyncProfile' );
 		$this->bridgeLogger = $logger ?? LoggerFactory::getInstance( 'AuthBridge' );
-		$this->profileSync = new ProfileSync(
-			$userGroupManager,
-			$userOptionsManager,
-			(array)$this->options->get( 'AuthBridgeGroupMap' ),
-			$this->bridgeLogger
-		);
-	}
-
-	private function getClient(): ApiClient {
-		if ( !$this->client ) {
-			$this->client = new ApiClient(
-				$this->httpRequestFactory,
-				(string)$this->options->get( 'AuthBridgeApiUrl' ),
-				(string)$this->options->get( 'AuthBridgeApiSecret' ),
-				(float)$this->options->get( 'AuthBridgeTimeout' ),
-				$this->bridgeLogger
-			);
-		}
-		return $this->client;
 	}
 
 	/** @inheritDoc */
@@ -115,10 +88,11 @@ class AuthBridgePrimaryAuthenticationProvider extends AbstractPasswordPrimaryAut
 		if ( $name === false ) {
 			return AuthenticationResponse::newAbstain();
 		}
-		if ( $this->isLocalOnly( $name ) ) {
+		$account = $this->ownership->explain( $name );
+		if ( $account->isLocalOnly() || $account->state === AccountStatus::TEMPORARY ) {
 			// Not even asked: a local account's password is none of the website's business.
-			$this->bridgeLogger->debug( '{user} is local-only; leaving the login to local providers', [
-				'user' => $name,
+			$this->bridgeLogger->debug( '{user} is {state}; leaving the login to local providers', [
+				'user' => $name, 'state' => $account->state,
 			] );
 			return AuthenticationResponse::newAbstain();
 		}
@@ -127,7 +101,12 @@ class AuthBridgePrimaryAuthenticationProvider extends AbstractPasswordPrimaryAut
 		}
 
 		try {
-			$result = $this->getClient()->verify( $name, $req->password, $this->endUserContext() );
+			$result = $this->client->verify( $name, $req->password, $this->endUserContext() );
+		} catch ( MissingScopeException $e ) {
+			$this->bridgeLogger->error( 'Login of {user} failed: {reason}', [
+				'user' => $name, 'reason' => $e->getMessage(), 'missingScopes' => $e->getScopes(),
+			] );
+			return AuthenticationResponse::newFail( wfMessage( 'authbridge-error-missingscope' ) );
 		} catch ( UnexpectedResponseException $e ) {
 			$this->bridgeLogger->error(
 				'Login of {user} failed: the identity API answered unexpectedly: {reason}', [
@@ -166,54 +145,17 @@ class AuthBridgePrimaryAuthenticationProvider extends AbstractPasswordPrimaryAut
 	 * @return AuthenticationResponse
 	 */
 	private function passResponse( PasswordAuthenticationRequest $req, RemoteUser $remote ) {
-		$name = $this->userNameUtils->getCanonical( $remote->username, UserNameUtils::RIGOR_CREATABLE );
-		if ( $name !== $remote->username ) {
-			$this->bridgeLogger->error(
-				'The identity API passed a user name MediaWiki cannot use: {remoteName}', [
-					'remoteName' => $remote->username,
-				]
-			);
-			return AuthenticationResponse::newFail( wfMessage( 'authbridge-error-unavailable' ) );
-		}
-		if ( $this->isLocalOnly( $name ) ) {
-			$this->bridgeLogger->warning(
-				'Refused to log in website user {user}: the wiki account of that name is local-only', [
-					'user' => $name,
-				]
-			);
-			return $this->failResponse( $req );
-		}
-		return $this->passWebsiteUser( $name, $remote, 'password' );
+		// A local-only account the website also knows (e.g. an alias the API resolves to "Admin"):
+		// the same answer as for a wrong password, and the wiki's own providers decide.
+		return $this->passWebsiteUser( $remote, 'password', $this->failResponse( $req ) );
 	}
 
 	/**
-	 * A name the website may never log in as: listed in $wgAuthBridgeLocalOnlyUsers, a system
-	 * user, or a wiki account with a usable local password. AuthBridge creates accounts without
-	 * a local password and refuses to give them one, so a password means the account was made on
-	 * the wiki (the installer's admin, accounts from before AuthBridge, createAndPromote.php).
-	 *
 	 * @param string $name canonical
-	 * @return bool
+	 * @return bool a name the password login never asks the website about
 	 */
 	public function isLocalOnly( string $name ): bool {
-		foreach ( (array)$this->options->get( 'AuthBridgeLocalOnlyUsers' ) as $listed ) {
-			if ( $this->userNameUtils->getCanonical( (string)$listed, UserNameUtils::RIGOR_NONE ) === $name ) {
-				return true;
-			}
-		}
-		$row = $this->loadBalancer->getConnection( DB_REPLICA )->selectRow(
-			'user',
-			[ 'user_password', 'user_token' ],
-			[ 'user_name' => $name ],
-			__METHOD__
-		);
-		if ( !$row ) {
-			return false;
-		}
-		if ( $row->user_token === User::INVALID_TOKEN ) {
-			return true;
-		}
-		return !( $this->getPassword( $row->user_password ) instanceof InvalidPassword );
+		return $this->ownership->isLocalOnly( $name );
 	}
 
 	/** @return array the end user's context for the identity API (not the wiki server's) */
@@ -236,13 +178,13 @@ class AuthBridgePrimaryAuthenticationProvider extends AbstractPasswordPrimaryAut
 	}
 
 	/** @inheritDoc */
-	public function testUserExists( $username, $flags = User::READ_NORMAL ) {
+	public function testUserExists( $username, $flags = IDBAccessObject::READ_NORMAL ) {
 		$name = $this->userNameUtils->getCanonical( $username, UserNameUtils::RIGOR_USABLE );
 		if ( $name === false ) {
 			return false;
 		}
 		try {
-			return $this->getClient()->getUser( $name ) !== null;
+			return $this->client->getUser( $name ) !== null;
 		} catch ( UnexpectedResponseException $e ) {
 			$this->bridgeLogger->error( 'Could not look up {user} in the identity API: {reason}', [
 				'user' => $name, 'reason' => $e->getMessage(),
@@ -268,7 +210,7 @@ class AuthBridgePrimaryAuthenticationProvider extends AbstractPasswordPrimaryAut
 			: $this->userNameUtils->getCanonical( $req->username, UserNameUtils::RIGOR_USABLE );
 		// Only accounts AuthBridge logged in (linked to a website user): a new local account
 		// still needs its first password (createAndPromote.php, Special:CreateAccount).
-		if ( $name === false || $this->isLocalOnly( $name ) || $this->profileSync->linkedId( $name ) === null ) {
+		if ( $name === false || $this->ownership->explain( $name )->state !== AccountStatus::LINKED ) {
 			return StatusValue::newGood( 'ignored' );
 		}
 		$url = (string)$this->options->get( 'AuthBridgePasswordChangeUrl' );

@@ -2,13 +2,15 @@
 
 namespace MediaWiki\Extension\AuthBridge;
 
+use StatusValue;
+
 /**
  * The extension names core classes by their namespaced names only, because MediaWiki 1.44
  * dropped the old global aliases (Html, Title, WebResponse, ...) and later releases drop more.
- * MediaWiki 1.39 has most classes only under the global name, so on 1.39 (and 1.40-1.42 for
- * the few moved later) this autoloader makes the namespaced name an alias of the global class
- * the first time something asks for it. It runs only when core's own autoloader found nothing,
- * so on 1.43 and later it is never consulted for these names.
+ * MediaWiki 1.39 has most classes only under the global name (1.40-1.42 moved them a few at a
+ * time), so before 1.43 this makes each namespaced name an alias of the global class, at
+ * registration: eagerly, because a type declaration never triggers autoloading, so a lazy alias
+ * would make `function f( UserOptionsManager $m )` refuse the very object core passes.
  */
 class Compat {
 	/** namespaced name => the global name of the same class in MediaWiki 1.39 */
@@ -43,15 +45,37 @@ class Compat {
 
 	/** Called from the registration callback, before any other code of the extension runs. */
 	public static function register(): void {
-		if ( self::$registered ) {
+		if ( self::$registered || version_compare( MW_VERSION, '1.43', '>=' ) ) {
 			return;
 		}
 		self::$registered = true;
-		spl_autoload_register( static function ( string $class ): void {
-			$old = self::ALIASES[$class] ?? null;
-			if ( $old !== null && ( class_exists( $old ) || interface_exists( $old ) ) ) {
-				class_alias( $old, $class );
+		foreach ( self::ALIASES as $new => $old ) {
+			if ( !class_exists( $new ) && !interface_exists( $new ) ) {
+				class_alias( $old, $new );
 			}
-		} );
+		}
+	}
+
+	/**
+	 * The key and parameters of a status's first message: StatusValue::getMessages() from
+	 * MediaWiki 1.43 (getErrors() is deprecated there), getErrors() before.
+	 *
+	 * @param StatusValue $status
+	 * @return array [ string key, array params ], [ '', [] ] when there is none
+	 */
+	public static function firstMessage( StatusValue $status ): array {
+		if ( method_exists( $status, 'getMessages' ) ) {
+			$message = $status->getMessages()[0] ?? null;
+			if ( !$message ) {
+				return [ '', [] ];
+			}
+			// Plain values, as getErrors() gave them (1.43 wraps them in MessageParam objects)
+			$params = array_map( static function ( $param ) {
+				return is_object( $param ) && method_exists( $param, 'getValue' ) ? $param->getValue() : $param;
+			}, $message->getParams() );
+			return [ $message->getKey(), $params ];
+		}
+		$error = $status->getErrors()[0] ?? null;
+		return $error ? [ (string)$error['message'], $error['params'] ] : [ '', [] ];
 	}
 }

@@ -3,6 +3,7 @@
 namespace MediaWiki\Extension\AuthBridge\Account;
 
 use MediaWiki\Config\ServiceOptions;
+use MediaWiki\Extension\AuthBridge\Compat;
 use MediaWiki\Extension\AuthBridge\RemoteUser;
 use MediaWiki\Password\InvalidPassword;
 use MediaWiki\Password\PasswordError;
@@ -15,7 +16,6 @@ use MediaWiki\User\UserIdentityValue;
 use MediaWiki\User\UserNameUtils;
 use Psr\Log\LoggerInterface;
 use StatusValue;
-use Wikimedia\Rdbms\IDBAccessObject;
 use Wikimedia\Rdbms\ILoadBalancer;
 
 /**
@@ -70,8 +70,8 @@ class AccountOwnership {
 	private $tempUserConfig;
 	/** @var LoggerInterface */
 	private $logger;
-	/** @var array<int,true> users whose link options this service is saving right now */
-	private $writing = [];
+	/** @var array<int,true> users whose link options are being saved by AccountOwnership right now (any instance) */
+	private static $writing = [];
 
 	public function __construct(
 		ServiceOptions $options,
@@ -210,7 +210,7 @@ class AccountOwnership {
 		if ( $refusal ) {
 			$this->logger->warning( 'Refused to link {user} to website user {remoteId} ({performer}): {reason}', [
 				'user' => $user->getName(), 'remoteId' => $remoteId, 'performer' => $performer,
-				'reason' => $refusal->getMessages()[0]->getKey(),
+				'reason' => Compat::firstMessage( $refusal )[0],
 			] );
 			return $refusal;
 		}
@@ -268,7 +268,7 @@ class AccountOwnership {
 	 * unlink an account or link it to someone else.
 	 */
 	public function isWritingLinkOf( UserIdentity $user ): bool {
-		return isset( $this->writing[$user->getId()] );
+		return isset( self::$writing[$user->getId()] );
 	}
 
 	/** @return string[] the options only this service writes */
@@ -303,19 +303,28 @@ class AccountOwnership {
 
 	/** Set (or, with null, remove) the link options and save them past the guard. */
 	private function write( UserIdentity $user, array $values ): void {
-		$this->writing[$user->getId()] = true;
+		self::$writing[$user->getId()] = true;
 		try {
 			foreach ( $values as $key => $value ) {
 				$this->userOptionsManager->setOption( $user, $key, $value );
 			}
 			$this->userOptionsManager->saveOptions( $user );
 		} finally {
-			unset( $this->writing[$user->getId()] );
+			unset( self::$writing[$user->getId()] );
 		}
 	}
 
+	/**
+	 * Straight from the primary database, past UserOptionsManager's in-process cache, which
+	 * would also answer a value some code set but the SaveUserOptions guard kept out of it.
+	 */
 	private function readOption( UserIdentity $user, string $key ): ?string {
-		$value = $this->userOptionsManager->getOption( $user, $key, null, true, IDBAccessObject::READ_LATEST );
+		$value = $this->loadBalancer->getConnection( DB_PRIMARY )->newSelectQueryBuilder()
+			->select( 'up_value' )
+			->from( 'user_properties' )
+			->where( [ 'up_user' => $user->getId(), 'up_property' => $key ] )
+			->caller( __METHOD__ )
+			->fetchField();
 		return is_string( $value ) && $value !== '' ? $value : null;
 	}
 

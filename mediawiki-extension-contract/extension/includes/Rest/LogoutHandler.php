@@ -2,8 +2,6 @@
 
 namespace MediaWiki\Extension\AuthBridge\Rest;
 
-use BagOStuff;
-use Config;
 use MediaWiki\Extension\AuthBridge\Sso\SsoServices;
 use MediaWiki\Extension\AuthBridge\Sso\TicketException;
 use MediaWiki\Extension\AuthBridge\Sso\TicketVerifier;
@@ -11,10 +9,10 @@ use MediaWiki\Extension\AuthBridge\UnexpectedResponseException;
 use MediaWiki\Logger\LoggerFactory;
 use MediaWiki\Rest\Handler;
 use MediaWiki\Rest\Response;
-use MediaWiki\Session\SessionManager;
-use MediaWiki\Http\HttpRequestFactory;
+use MediaWiki\Rest\Validator\Validator;
+use MediaWiki\Session\SessionManagerInterface;
 use MediaWiki\User\UserFactory;
-use WANObjectCache;
+use Wikimedia\ParamValidator\ParamValidator;
 
 /**
  * POST /rest.php/authbridge/v1/logout {"logoutToken": "…"} — the single-logout back channel.
@@ -28,18 +26,52 @@ class LogoutHandler extends Handler {
 	private $sso;
 	/** @var UserFactory */
 	private $userFactory;
+	/** @var SessionManagerInterface */
+	private $sessionManager;
 
-	public function __construct( SsoServices $sso, UserFactory $userFactory ) {
+	public function __construct( SsoServices $sso, UserFactory $userFactory, SessionManagerInterface $sessionManager ) {
 		$this->sso = $sso;
 		$this->userFactory = $userFactory;
+		$this->sessionManager = $sessionManager;
 	}
 
-	/** extension.json `factory`, with the services SsoServices needs. */
+	/**
+	 * extension.json `factory` (services AuthBridge.SsoServices, UserFactory,
+	 * AuthBridge.SessionManager): MediaWiki 1.42 and later read the body through
+	 * getBodyParamSettings(); before that, LegacyBodyLogoutHandler hands the same settings to a
+	 * body validator.
+	 */
 	public static function factory(
-		UserFactory $userFactory, Config $mainConfig, HttpRequestFactory $httpRequestFactory,
-		WANObjectCache $cache, BagOStuff $stash
+		SsoServices $sso, UserFactory $userFactory, SessionManagerInterface $sessionManager
 	): self {
-		return new self( new SsoServices( $mainConfig, $httpRequestFactory, $cache, $stash ), $userFactory );
+		return method_exists( Handler::class, 'getBodyParamSettings' )
+			? new self( $sso, $userFactory, $sessionManager )
+			: new LegacyBodyLogoutHandler( $sso, $userFactory, $sessionManager );
+	}
+
+	/**
+	 * The body: the signed logout token. Not required here, so that a missing one gets the
+	 * contract's answer (400 TICKET_INVALID) rather than MediaWiki's validation error.
+	 *
+	 * @return array[]
+	 */
+	public function getBodyParamSettings(): array {
+		return [
+			'logoutToken' => [
+				self::PARAM_SOURCE => 'body',
+				ParamValidator::PARAM_TYPE => 'string',
+				ParamValidator::PARAM_REQUIRED => false,
+				ParamValidator::PARAM_DEFAULT => '',
+			],
+		];
+	}
+
+	/**
+	 * Fields a later contract version adds are ignored, as everywhere in the contract.
+	 *
+	 * @param Validator $restValidator
+	 */
+	protected function detectExtraneousBodyFields( Validator $restValidator ) {
 	}
 
 	public function execute(): Response {
@@ -47,7 +79,7 @@ class LogoutHandler extends Handler {
 		if ( !$this->sso->isEnabled() ) {
 			return $this->problem( 404, 'SSO_DISABLED' );
 		}
-		$body = json_decode( $this->getRequest()->getBody()->getContents(), true );
+		$body = $this->getValidatedBody();
 		$token = is_array( $body ) ? ( $body['logoutToken'] ?? null ) : null;
 		if ( !is_string( $token ) || $token === '' ) {
 			return $this->problem( 400, TicketException::INVALID );
@@ -71,7 +103,7 @@ class LogoutHandler extends Handler {
 		}
 		$user = $this->userFactory->newFromName( $claims['sub'] );
 		if ( $user && $user->isRegistered() ) {
-			SessionManager::singleton()->invalidateSessionsForUser( $user );
+			$this->sessionManager->invalidateSessionsForUser( $user );
 			$logger->info( 'Single logout: ended the sessions of {user}', [ 'user' => $user->getName() ] );
 		}
 		return $this->getResponseFactory()->createNoContent();

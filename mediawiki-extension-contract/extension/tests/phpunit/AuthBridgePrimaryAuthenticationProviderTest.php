@@ -8,6 +8,8 @@ use MediaWiki\Auth\PasswordAuthenticationRequest;
 use MediaWiki\Auth\PrimaryAuthenticationProvider;
 use MediaWiki\Extension\AuthBridge\ApiClient;
 use MediaWiki\Extension\AuthBridge\AuthBridgePrimaryAuthenticationProvider;
+use MediaWiki\Extension\AuthBridge\Account\AccountOwnership;
+use MediaWiki\Extension\AuthBridge\Compat;
 use MediaWiki\Extension\AuthBridge\ProfileSync;
 use MediaWiki\MediaWikiServices;
 use PHPUnit\Framework\Attributes\CoversClass;
@@ -120,11 +122,12 @@ class AuthBridgePrimaryAuthenticationProviderTest extends TestCase {
 
 	public function testPassSyncsProfileAndOnlyMappedGroups() {
 		$user = self::newExternalAccount( 'Sync me' );
+		$remote = self::remoteUser( 'Sync me', [ 'groups' => [ 'editors', 'unmapped' ], 'email' => 'sync@example.org' ] );
+		$this->newOwnership()->link( $user, $remote['id'], AccountOwnership::ORIGIN_ADMIN, 'test' );
 		$ugm = MediaWikiServices::getInstance()->getUserGroupManager();
 		$ugm->addUserToGroup( $user, 'sysop' );
 		$ugm->addUserToGroup( $user, 'bot' );
 
-		$remote = self::remoteUser( 'Sync me', [ 'groups' => [ 'editors', 'unmapped' ], 'email' => 'sync@example.org' ] );
 		$api = ( new FakeApi() )->answerJson( 200, [ 'result' => 'PASS', 'user' => $remote ] );
 		$provider = $this->newProvider( $api );
 		$res = $provider->beginPrimaryAuthentication( [ self::loginRequest( 'sync_me' ) ] );
@@ -141,8 +144,6 @@ class AuthBridgePrimaryAuthenticationProviderTest extends TestCase {
 		sort( $groups );
 		// editor added (mapped), sysop removed (mapped, not wanted), bot kept (not in the map)
 		$this->assertSame( [ 'bot', 'editor' ], $groups );
-		$this->assertSame( $remote['id'],
-			MediaWikiServices::getInstance()->getUserOptionsLookup()->getOption( $fresh, ProfileSync::LINK_OPTION ) );
 
 		// Next login: the website changed email (unverified), name and groups.
 		$remote = [ 'email' => 'new@example.org', 'emailVerified' => false, 'realName' => 'Renamed',
@@ -163,9 +164,7 @@ class AuthBridgePrimaryAuthenticationProviderTest extends TestCase {
 
 	public function testAccountLinkedToAnotherWebsiteUserIsRefused() {
 		$user = self::newExternalAccount( 'Linked elsewhere' );
-		$uom = MediaWikiServices::getInstance()->getUserOptionsManager();
-		$uom->setOption( $user, ProfileSync::LINK_OPTION, 'original-id' );
-		$uom->saveOptions( $user );
+		$this->newOwnership()->link( $user, 'original-id', AccountOwnership::ORIGIN_ADMIN, 'test' );
 
 		$api = ( new FakeApi() )->answerJson( 200, [ 'result' => 'PASS',
 			'user' => self::remoteUser( 'Linked elsewhere', [ 'id' => 'newcomer-id' ] ) ] );
@@ -190,14 +189,11 @@ class AuthBridgePrimaryAuthenticationProviderTest extends TestCase {
 		$this->assertSame( 'ignored', $provider->providerAllowsAuthenticationDataChange( $req )->getValue(),
 			'a new local account without a link gets its first password (createAndPromote.php)' );
 
-		$uom = MediaWikiServices::getInstance()->getUserOptionsManager();
-		$uom->setOption( $user, ProfileSync::LINK_OPTION, 'website-id' );
-		$uom->saveOptions( $user );
+		$this->newOwnership()->link( $user, 'website-id', AccountOwnership::ORIGIN_ADMIN, 'test' );
 		$status = $provider->providerAllowsAuthenticationDataChange( $req );
 		$this->assertFalse( $status->isOK() );
 		$this->assertTrue( $status->hasMessage( 'authbridge-error-passwordchange' ) );
-		$this->assertSame( 'https://www.example.org/account/password',
-			$status->getErrors()[0]['params'][0] );
+		$this->assertSame( 'https://www.example.org/account/password', Compat::firstMessage( $status )[1][0] );
 
 		// Local-only accounts keep their local password handling
 		$req->username = 'Admin';

@@ -19,7 +19,7 @@ use MediaWiki\Extension\AuthBridge\Sso\TicketLogin;
 use MediaWiki\Extension\AuthBridge\Sso\UsedTickets;
 use MediaWiki\Extension\AuthBridge\UnexpectedResponseException;
 use MediaWiki\MediaWikiServices;
-use MediaWiki\Request\FauxResponse;
+use MediaWiki\Request\FauxRequest;
 use PHPUnit\Framework\Attributes\CoversClass;
 use PHPUnit\Framework\Attributes\DataProvider;
 use PHPUnit\Framework\TestCase;
@@ -49,7 +49,7 @@ use Wikimedia\ObjectCache\WANObjectCache;
 #[CoversClass( BrowserNonce::class )]
 #[CoversClass( ApiClient::class )]
 class SsoWikiSideTest extends TestCase {
-	private const SECRET = 'abk_wikiclient_s3cr3t-never-logged';
+	use ProviderTestHelper;
 
 	public static function provideReturnTo(): iterable {
 		yield 'a page' => [ 'Help:Contents', 'Help:Contents' ];
@@ -82,9 +82,9 @@ class SsoWikiSideTest extends TestCase {
 	private function newProvider(): SsoPrimaryAuthenticationProvider {
 		$services = MediaWikiServices::getInstance();
 		$provider = new SsoPrimaryAuthenticationProvider(
-			new HashConfig( [ 'AuthBridgeGroupMap' => [ 'editors' => 'editor' ], 'AuthBridgeSyncProfile' => true ] ),
-			$services->getUserGroupManager(),
-			$services->getUserOptionsManager(),
+			new HashConfig( [ 'AuthBridgeSyncProfile' => true ] ),
+			$this->newOwnership(),
+			$this->newProfileSync(),
 			new NullLogger()
 		);
 		$provider->init( new NullLogger(), $services->getAuthManager(), $services->getHookContainer(),
@@ -268,29 +268,94 @@ class SsoWikiSideTest extends TestCase {
 		$this->assertSame( 'Jane Doe', $redeemed->user->username );
 	}
 
-	private static function response(): FauxResponse {
-		$response = new FauxResponse();
-		$response->setCookieConfig( new HashConfig( [
-			'CookiePath' => '/', 'CookiePrefix' => '', 'CookieDomain' => '', 'CookieSecure' => false,
-			'CookieExpiration' => 0, 'CookieHttpOnly' => false,
-		] ) );
-		return $response;
+	/** A request of a browser with these cookies (none: a fresh browser), and its own wiki session. */
+	private static function browser( array $cookies = [] ): FauxRequest {
+		$request = new FauxRequest( [], false, null, 'https' );
+		$request->setRequestURL( 'https://wiki.example.org/index.php?title=Special:AuthBridgeLogin&start=1' );
+		foreach ( $cookies as $name => $value ) {
+			$request->setCookie( $name, $value, '' );
+		}
+		return $request;
+	}
+
+	/** The browser of the same person at the next request: the cookies it was given, the same session. */
+	private static function nextRequest( FauxRequest $request, array $cookies ): FauxRequest {
+		$next = new FauxRequest( [], false, $request->getSession(), 'https' );
+		foreach ( $cookies as $name => $value ) {
+			$next->setCookie( $name, $value, '' );
+		}
+		return $next;
 	}
 
 	/** SameSite=Lax is not recorded by FauxResponse; the full-stack suite checks it in Chromium. */
-	public function testStartSetsAShortLivedHttpOnlyCookieAndHandsOutOnlyItsHash() {
-		$response = self::response();
-		$nonce = BrowserNonce::start( $response );
-		$cookie = $response->getCookieData( BrowserNonce::COOKIE );
+	public function testStartSetsAHostOnlySecureCookieForOneFlowAndHandsOutOnlyItsHash() {
+		$request = self::browser();
+		$nonce = BrowserNonce::start( $request, time() );
+		$cookie = $request->response()->getCookieData( '__Host-AuthBridgeSsoNonce' );
+		$this->assertIsArray( $cookie, 'set under the __Host- name, without $wgCookiePrefix' );
 		$this->assertMatchesRegularExpression( '/^[A-Za-z0-9_-]{43}$/', $cookie['value'] );
+		$this->assertTrue( $cookie['secure'], 'Secure' );
+		$this->assertSame( '', $cookie['domain'], 'no Domain' );
+		$this->assertSame( '/', $cookie['path'], 'Path=/' );
 		$this->assertTrue( $cookie['httpOnly'] );
 		$this->assertGreaterThan( time(), $cookie['expire'] );
-		$this->assertLessThanOrEqual( time() + BrowserNonce::LIFETIME, $cookie['expire'] );
+		$this->assertLessThanOrEqual( time() + 600, $cookie['expire'], 'one flow: ten minutes at most' );
 		$this->assertMatchesRegularExpression( '/^[A-Za-z0-9_-]{43}$/', $nonce );
 		$this->assertNotSame( $cookie['value'], $nonce );
 		$this->assertSame( BrowserNonce::hash( $cookie['value'] ), $nonce );
-		BrowserNonce::check( [ 'nonce' => $nonce ], $cookie['value'], true );
-		$this->assertNotSame( $nonce, BrowserNonce::start( self::response() ), 'a fresh nonce each time' );
+		$this->assertNotSame( $nonce, BrowserNonce::start( self::browser(), time() ), 'a fresh nonce each time' );
+	}
+
+	public function testTheNonceCountsOnlyInTheSessionThatStartedTheFlowAndOnlyOnce() {
+		$request = self::browser();
+		BrowserNonce::start( $request, time() );
+		$value = $request->response()->getCookieData( BrowserNonce::COOKIE )['value'];
+
+		$back = self::nextRequest( $request, [ BrowserNonce::COOKIE => $value ] );
+		$this->assertSame( [ $value, null ], BrowserNonce::take( $back, time() ) );
+		$this->assertSame( '', $back->response()->getCookieData( BrowserNonce::COOKIE )['value'], 'the cookie is cleared' );
+		$again = self::nextRequest( $request, [ BrowserNonce::COOKIE => $value ] );
+		$this->assertNull( BrowserNonce::take( $again, time() )[0], 'used once' );
+	}
+
+	public function testANoncePlantedInAVictimsBrowserBindsNobody() {
+		// The attacker's own flow: their nonce, and a ticket bound to it.
+		$attacker = self::browser();
+		$attackerNonce = BrowserNonce::start( $attacker, time() );
+		$planted = $attacker->response()->getCookieData( BrowserNonce::COOKIE )['value'];
+
+		// The cookie planted in the victim's browser (whose wiki session never started a flow) ...
+		[ $nonce, $why ] = BrowserNonce::take( self::browser( [ BrowserNonce::COOKIE => $planted ] ), time() );
+		$this->assertNull( $nonce );
+		$this->assertStringContainsString( 'planted', $why );
+		try {
+			BrowserNonce::check( [ 'nonce' => $attackerNonce ], $nonce, true, $why );
+			$this->fail( "the attacker's ticket passed in the victim's browser" );
+		} catch ( TicketException $e ) {
+			$this->assertSame( TicketException::WRONG_BROWSER, $e->getTicketCode() );
+		}
+
+		// ... nor in a victim who started a flow of their own (another nonce in their session).
+		$victim = self::browser();
+		BrowserNonce::start( $victim, time() );
+		$this->assertNull( BrowserNonce::take( self::nextRequest( $victim, [ BrowserNonce::COOKIE => $planted ] ), time() )[0] );
+	}
+
+	public function testAnOldNonceIsRefused() {
+		$request = self::browser();
+		BrowserNonce::start( $request, time() - 601 );
+		$value = $request->response()->getCookieData( BrowserNonce::COOKIE )['value'];
+		$this->assertNull( BrowserNonce::take( self::nextRequest( $request, [ BrowserNonce::COOKIE => $value ] ), time() )[0] );
+	}
+
+	public function testOnlyHttpsOrLoopbackCanBindABrowser() {
+		foreach ( [ 'https://wiki.example.org/' => true, 'http://127.0.0.1:8080/' => true, 'http://localhost/' => true,
+			'http://wiki.example.org/' => false ] as $url => $expected
+		) {
+			$request = new FauxRequest( [], false, null, parse_url( $url, PHP_URL_SCHEME ) );
+			$request->setHeader( 'Host', parse_url( $url, PHP_URL_HOST ) . ( parse_url( $url, PHP_URL_PORT ) ? ':' . parse_url( $url, PHP_URL_PORT ) : '' ) );
+			$this->assertSame( $expected, BrowserNonce::canBindThisBrowser( $request ), $url );
+		}
 	}
 
 	public static function provideUserAgents(): iterable {

@@ -77,6 +77,9 @@ class VerifyResponseVectorsTest extends TestCase {
 						is_array( $param ) ? $param : [ $param->getType() => $param->getValue() ]
 					);
 				}
+				if ( isset( $expect['logged'] ) ) {
+					$this->assertStringContainsString( $expect['logged'], $this->log->dump(), 'the log names it' );
+				}
 				if ( $expect['outcome'] === 'unavailable' ) {
 					$levels = array_column( $this->log->records, 0 );
 					$this->assertContains( 'error', $levels, 'logged for the admin' );
