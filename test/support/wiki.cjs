@@ -239,11 +239,16 @@ class Wiki {
       if (/^(\[\d|\d{4}-\d\d-\d\d)/.test(line) || entries.length === 0) entries.push(line);
       else entries[entries.length - 1] += `\n${line}`;
     }
-    const problems = entries
-      .filter((e) => e.includes(EXTENSION_DIR) || e.includes('MediaWiki\\Extension\\AuthBridge'))
-      .map((e) => /PHP [A-Z][a-z]+( error)?:.*/.exec(e.split('\n')[0])?.[0] ?? e.split('\n')[0])
-      .map((message) => message.replace(/\s+/g, ' ').replace(/ in \/\S+ on line \d+$/, ''));
-    return [...new Set(problems)];
+    // MediaWiki's channel logs each one again with a backtrace: report the message once, with the
+    // extension's frame when a backtrace names one.
+    const problems = new Map();
+    for (const e of entries.filter((x) => x.includes(EXTENSION_DIR) || x.includes('MediaWiki\\Extension\\AuthBridge'))) {
+      const message = (/PHP [A-Z][a-z]+( error)?:.*/.exec(e.split('\n')[0])?.[0] ?? e.split('\n')[0])
+        .replace(/\s+/g, ' ').replace(/ in \/\S+ on line \d+$/, '').replace(/ \[Called from [^\]]*\]$/, (m) => m.replace(/ in \/\S+ at line \d+/, ''));
+      const frame = e.split('\n').find((line) => /^#\d/.test(line) && line.includes(EXTENSION_DIR));
+      if (frame || !problems.has(message)) problems.set(message, frame ? `${message} (at ${frame.replace(/^#\d+ /, '').replace(`${EXTENSION_DIR}/`, '')})` : message);
+    }
+    return [...problems.values()];
   }
 
   /** Run a maintenance script of this wiki, e.g. ('createAndPromote.php', ['Bob', 'pw']). */
@@ -255,6 +260,18 @@ class Wiki {
   /** Run one of the extension's own maintenance scripts, e.g. ('linkAccounts.php', ['--dry-run']). */
   extensionMaintenance(script, args = []) {
     return this.php([path.join(EXTENSION_DIR, 'maintenance', script), `--conf=${path.join(this.dir, 'LocalSettings.php')}`, ...args], {
+      env: { MW_INSTALL_PATH: this.mw.mwPath },
+    });
+  }
+
+  /**
+   * A wiki account as another login extension leaves it (AuthManager auto-creation, no local
+   * password), e.g. ('Alice', { groups: ['sysop'], email: 'a@example.org' }); or, with
+   * { temporary: true }, a temporary account. Resolves with the script's output.
+   */
+  externalAccount(name, { groups = [], email, temporary = false } = {}) {
+    const args = temporary ? ['--temporary'] : [name, ...(groups.length ? ['--groups', groups.join(',')] : []), ...(email ? ['--email', email] : [])];
+    return this.php([path.join(ROOT, 'test', 'fixtures', 'mediawiki', 'externalAccount.php'), `--conf=${path.join(this.dir, 'LocalSettings.php')}`, ...args], {
       env: { MW_INSTALL_PATH: this.mw.mwPath },
     });
   }

@@ -89,9 +89,14 @@ class AuthBridgePrimaryAuthenticationProvider extends AbstractPasswordPrimaryAut
 			return AuthenticationResponse::newAbstain();
 		}
 		$account = $this->ownership->explain( $name );
-		if ( $account->isLocalOnly() || $account->state === AccountStatus::TEMPORARY ) {
+		if ( $account->state === AccountStatus::TEMPORARY ) {
+			// Never a website user's name; temporary accounts have no password either.
+			$this->bridgeLogger->info( 'Refused to ask about {user}: the name is a temporary account\'s', [ 'user' => $name ] );
+			return AuthenticationResponse::newFail( wfMessage( 'authbridge-error-temporary' ) );
+		}
+		if ( $account->isLocalOnly() ) {
 			// Not even asked: a local account's password is none of the website's business.
-			$this->bridgeLogger->debug( '{user} is {state}; leaving the login to local providers', [
+			$this->bridgeLogger->debug( '{user} is local-only ({state}); leaving the login to local providers', [
 				'user' => $name, 'state' => $account->state,
 			] );
 			return AuthenticationResponse::newAbstain();

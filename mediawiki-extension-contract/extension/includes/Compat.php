@@ -2,6 +2,8 @@
 
 namespace MediaWiki\Extension\AuthBridge;
 
+use MediaWiki\Message\Message;
+use MediaWiki\Output\OutputPage;
 use StatusValue;
 
 /**
@@ -77,5 +79,17 @@ class Compat {
 		}
 		$error = $status->getErrors()[0] ?? null;
 		return $error ? [ (string)$error['message'], $error['params'] ] : [ '', [] ];
+	}
+
+	/**
+	 * OutputPage::setPageTitleMsg() from MediaWiki 1.41 (setPageTitle() with a Message is
+	 * deprecated there and refused from 1.45); setPageTitle() before.
+	 */
+	public static function setPageTitleMsg( OutputPage $out, Message $title ): void {
+		if ( method_exists( $out, 'setPageTitleMsg' ) ) {
+			$out->setPageTitleMsg( $title );
+		} else {
+			$out->setPageTitle( $title );
+		}
 	}
 }

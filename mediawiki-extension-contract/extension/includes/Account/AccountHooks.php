@@ -3,6 +3,7 @@
 namespace MediaWiki\Extension\AuthBridge\Account;
 
 use MediaWiki\Config\Config;
+use MediaWiki\Extension\AuthBridge\Compat;
 use MediaWiki\Html\Html;
 use MediaWiki\Logger\LoggerFactory;
 use MediaWiki\Preferences\Hook\GetPreferencesHook;
@@ -46,8 +47,10 @@ class AccountHooks implements SpecialPageBeforeExecuteHook, GetPreferencesHook, 
 		if ( ( !$password && !$email ) || !$user->isRegistered() || !$this->isWebsiteAccount( $user ) ) {
 			return true;
 		}
-		$special->setHeaders();
 		$out = $special->getOutput();
+		// What SpecialPage::setHeaders() would do: the page's own title ("Change password", …)
+		Compat::setPageTitleMsg( $out, $special->msg( strtolower( $name ) ) );
+		$out->setRobotPolicy( 'noindex,nofollow' );
 		$message = $password ? $this->passwordMessage( $special ) : $special->msg( 'authbridge-account-email-website' );
 		$out->addHTML( Html::warningBox( $message->parse(), 'authbridge-account-website' ) );
 		return false;

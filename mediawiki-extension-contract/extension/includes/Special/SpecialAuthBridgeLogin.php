@@ -5,6 +5,7 @@ namespace MediaWiki\Extension\AuthBridge\Special;
 use MediaWiki\Auth\AuthenticationResponse;
 use MediaWiki\Auth\AuthManager;
 use MediaWiki\Auth\RememberMeAuthenticationRequest;
+use MediaWiki\Extension\AuthBridge\Compat;
 use MediaWiki\Extension\AuthBridge\MissingScopeException;
 use MediaWiki\Extension\AuthBridge\Sso\AutoLogin;
 use MediaWiki\Extension\AuthBridge\Sso\BrowserNonce;
@@ -207,12 +208,7 @@ class SpecialAuthBridgeLogin extends UnlistedSpecialPage {
 	private function showError( $message ): void {
 		$out = $this->getOutput();
 		$out->setStatusCode( 400 );
-		// setPageTitleMsg() from MediaWiki 1.41; setPageTitle() takes no Message from 1.45.
-		if ( method_exists( $out, 'setPageTitleMsg' ) ) {
-			$out->setPageTitleMsg( $this->msg( 'authbridge-sso-error-title' ) );
-		} else {
-			$out->setPageTitle( $this->msg( 'authbridge-sso-error-title' ) );
-		}
+		Compat::setPageTitleMsg( $out, $this->msg( 'authbridge-sso-error-title' ) );
 		$text = $message instanceof Message ? $message->inLanguage( $this->getLanguage() ) : $this->msg( $message );
 		$out->addHTML( Html::errorBox( $text->parse(), '', 'authbridge-sso-error' ) );
 		$returnTo = self::safeReturnTo( $this->getRequest()->getVal( 'returnto' ) );

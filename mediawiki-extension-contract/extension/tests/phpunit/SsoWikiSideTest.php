@@ -102,7 +102,8 @@ class SsoWikiSideTest extends TestCase {
 			$this->assertSame( [], $provider->getAuthenticationRequests( $action, [] ) );
 		}
 		$req = new SsoAuthenticationRequest( $this->remote( 'Somebody' ) );
-		$this->assertSame( [], $req->getFieldInfo() );
+		$this->assertSame( [ 'username' ], array_keys( $req->getFieldInfo() ) );
+		$this->assertSame( 'hidden', $req->getFieldInfo()['username']['type'] );
 		$this->assertFalse( $req->loadFromSubmission( [ 'username' => 'Admin' ] ) );
 	}
 
