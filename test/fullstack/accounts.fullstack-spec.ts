@@ -36,6 +36,8 @@ interface Harness {
   startWiki(options: { settings: Record<string, unknown>; extraPhp?: string }): Promise<Wiki>;
   launchChromium(): Promise<Browser>;
   saveScreenshot(page: Page, name: string): Promise<string>;
+  withPage<T>(browser: Browser, fn: (page: Page) => Promise<T>): Promise<T>;
+  formLogin(page: Page, wikiUrl: string, username: string, password: string): Promise<{ ms: number; error: string | null; userName: string | null }>;
   WikiClient: new (apiUrl: string) => WikiClient;
 }
 
@@ -92,25 +94,11 @@ describe(`wiki accounts and website accounts (${harness.mediawikiLabel()})`, () 
   const groupsOf = async (name: string): Promise<string[]> =>
     (await new harness.WikiClient(wiki.apiUrl).call({ action: 'query', list: 'users', ususers: name, usprop: 'groups' }, { method: 'GET' })).query.users[0].groups;
   const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
-  const currentUser = (page: Page) => page.evaluate(() => (window as any).RLCONF?.wgUserName ?? null) as Promise<string | null>;
-
-  async function formLogin(page: Page, username: string, password: string) {
-    await page.goto(`${wiki.url}/index.php?title=Special:UserLogin`);
-    await page.fill('#wpName1', username);
-    await page.fill('#wpPassword1', password);
-    await Promise.all([page.waitForNavigation(), page.click('#wpLoginAttempt')]);
-    const errorBox = page.locator('.errorbox, .mw-message-box-error, .cdx-message--error');
-    return { error: (await errorBox.count()) ? oneLine(await errorBox.first().innerText()) : null, userName: await currentUser(page) };
-  }
-
-  async function withPage<T>(fn: (page: Page) => Promise<T>): Promise<T> {
-    const context = await browser.newContext();
-    try {
-      return await fn(await context.newPage());
-    } finally {
-      await context.close();
-    }
-  }
+  const withPage = <T>(fn: (page: Page) => Promise<T>): Promise<T> => harness.withPage(browser, fn);
+  const formLogin = async (page: Page, username: string, password: string) => {
+    const { error, userName } = await harness.formLogin(page, wiki.url, username, password);
+    return { error: error === null ? null : oneLine(error), userName };
+  };
 
   describe('no silent adoption of existing accounts', () => {
     it('an existing passwordless sysop "Alice" is not taken over by the website account "alice"', async () => {

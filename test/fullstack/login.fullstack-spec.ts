@@ -37,6 +37,9 @@ interface Harness {
   startWiki(options: { settings: Record<string, unknown> }): Promise<Wiki>;
   startDelayProxy(options: { targetPort: number }): Promise<{ url: string; setDelay(ms: number): void; stop(): Promise<void> }>;
   launchChromium(): Promise<Browser>;
+  withPage<T>(browser: Browser, fn: (page: Page) => Promise<T>): Promise<T>;
+  wikiUserName(page: Page): Promise<string | null>;
+  formLogin(page: Page, wikiUrl: string, username: string, password: string): Promise<{ ms: number; error: string | null; userName: string | null }>;
   WikiClient: new (apiUrl: string) => WikiClient;
 }
 
@@ -96,31 +99,10 @@ describe(`AuthBridge on a real MediaWiki (${harness.mediawikiLabel()})`, () => {
     return client.clientLogin(username, password, options).then((result) => ({ client, result }));
   };
 
-  /** Fill Special:UserLogin like a person; returns who is logged in afterwards, the error shown, and the time taken. */
-  async function formLogin(page: Page, username: string, password: string) {
-    await page.goto(`${wiki.url}/index.php?title=Special:UserLogin`);
-    await page.fill('#wpName1', username);
-    await page.fill('#wpPassword1', password);
-    const start = Date.now();
-    await Promise.all([page.waitForNavigation(), page.click('#wpLoginAttempt')]);
-    const ms = Date.now() - start;
-    // 1.39: .errorbox / .mw-message-box-error; 1.43: Codex .cdx-message--error
-    const errorBox = page.locator('.errorbox, .mw-message-box-error, .cdx-message--error');
-    const error = (await errorBox.count()) ? (await errorBox.first().innerText()).trim() : null;
-    return { ms, error, userName: await currentUser(page) };
-  }
-
-  const currentUser = (page: Page) => page.evaluate(() => (window as any).RLCONF?.wgUserName ?? null) as Promise<string | null>;
+  const formLogin = (page: Page, username: string, password: string) => harness.formLogin(page, wiki.url, username, password);
+  const currentUser = (page: Page) => harness.wikiUserName(page);
   const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
-
-  async function withPage<T>(fn: (page: Page) => Promise<T>): Promise<T> {
-    const context = await browser.newContext();
-    try {
-      return await fn(await context.newPage());
-    } finally {
-      await context.close();
-    }
-  }
+  const withPage = <T>(fn: (page: Page) => Promise<T>): Promise<T> => harness.withPage(browser, fn);
 
   it('1. clientlogin (support-thread flow) logs a website user in, auto-created with email, real name and mapped groups; again with rememberMe', async () => {
     const { client, result } = await login(JANE.username, JANE.password);

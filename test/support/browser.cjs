@@ -33,4 +33,36 @@ async function saveScreenshot(page, name) {
   return file;
 }
 
-module.exports = { launchChromium, CHROMIUM, artifactsDir, saveScreenshot };
+/** fn(page) in a fresh browser context (its own cookie jar), closed afterwards. */
+async function withPage(browser, fn) {
+  const context = await browser.newContext();
+  try {
+    return await fn(await context.newPage());
+  } finally {
+    await context.close();
+  }
+}
+
+/** The logged-in user of a wiki page (RLCONF.wgUserName), or null. */
+function wikiUserName(page) {
+  return page.evaluate(() => window.RLCONF?.wgUserName ?? null);
+}
+
+/**
+ * Fill the wiki's Special:UserLogin like a person; returns the error shown (null for none), who
+ * is logged in afterwards and the time from the click to the next page.
+ */
+async function formLogin(page, wikiUrl, username, password) {
+  await page.goto(`${wikiUrl}/index.php?title=Special:UserLogin`);
+  await page.fill('#wpName1', username);
+  await page.fill('#wpPassword1', password);
+  const start = Date.now();
+  await Promise.all([page.waitForNavigation(), page.click('#wpLoginAttempt')]);
+  const ms = Date.now() - start;
+  // 1.39: .errorbox / .mw-message-box-error; 1.43: Codex .cdx-message--error
+  const errorBox = page.locator('.errorbox, .mw-message-box-error, .cdx-message--error');
+  const error = (await errorBox.count()) ? (await errorBox.first().innerText()).trim() : null;
+  return { ms, error, userName: await wikiUserName(page) };
+}
+
+module.exports = { launchChromium, CHROMIUM, artifactsDir, saveScreenshot, withPage, wikiUserName, formLogin };
