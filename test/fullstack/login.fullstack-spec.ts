@@ -134,12 +134,15 @@ describe(`AuthBridge on a real MediaWiki (${harness.mediawikiLabel()})`, () => {
       expect(result.error).toBeNull();
       expect(result.userName).toBe('Jane doe');
 
-      await Promise.all([page.waitForNavigation(), page.locator('a[href*="Special:RecentChanges"]:visible').first().click()]);
-      expect(page.url()).toContain('Special:RecentChanges');
-      expect(await currentUser(page)).toBe('Jane doe');
-      await Promise.all([page.waitForNavigation(), page.locator('a[href*="Special:SpecialPages"]:visible').first().click()]);
-      expect(page.url()).toContain('Special:SpecialPages');
-      expect(await currentUser(page)).toBe('Jane doe');
+      // The skin's own links. Clicked in the page: on 1.43's Vector some sit in menus that its
+      // JavaScript opens and closes, so whether they are visible depends on timing.
+      for (const special of ['Special:RecentChanges', 'Special:SpecialPages']) {
+        await Promise.all([
+          page.waitForURL((url) => url.href.includes(special), { waitUntil: 'load' }),
+          page.evaluate((target) => (document.querySelector(`a[href*="${target}"]`) as HTMLElement).click(), special),
+        ]);
+        expect(await currentUser(page)).toBe('Jane doe');
+      }
 
       await page.goto(`${wiki.url}/index.php?title=Special:UserLogout`);
       await Promise.all([page.waitForNavigation(), page.locator('#mw-content-text form [type=submit]').click()]);

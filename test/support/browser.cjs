@@ -43,22 +43,25 @@ async function withPage(browser, fn) {
   }
 }
 
-/** The logged-in user of a wiki page (RLCONF.wgUserName), or null. */
-function wikiUserName(page) {
-  return page.evaluate(() => window.RLCONF?.wgUserName ?? null);
+/** The logged-in user of a wiki page (RLCONF.wgUserName, set in its head), or null. */
+async function wikiUserName(page) {
+  await page.waitForFunction(() => window.RLCONF !== undefined, null, { timeout: 10000 });
+  return page.evaluate(() => window.RLCONF.wgUserName ?? null);
 }
 
 /**
  * Fill the wiki's Special:UserLogin like a person; returns the error shown (null for none), who
- * is logged in afterwards and the time from the click to the next page.
+ * is logged in afterwards and the time from the click until the wiki's answer arrives (the
+ * server's part: rendering the page afterwards is the browser's).
  */
 async function formLogin(page, wikiUrl, username, password) {
   await page.goto(`${wikiUrl}/index.php?title=Special:UserLogin`);
   await page.fill('#wpName1', username);
   await page.fill('#wpPassword1', password);
   const start = Date.now();
-  await Promise.all([page.waitForNavigation(), page.click('#wpLoginAttempt')]);
+  await Promise.all([page.waitForNavigation({ waitUntil: 'commit' }), page.click('#wpLoginAttempt')]);
   const ms = Date.now() - start;
+  await page.waitForLoadState('load');
   // 1.39: .errorbox / .mw-message-box-error; 1.43: Codex .cdx-message--error
   const errorBox = page.locator('.errorbox, .mw-message-box-error, .cdx-message--error');
   const error = (await errorBox.count()) ? (await errorBox.first().innerText()).trim() : null;
