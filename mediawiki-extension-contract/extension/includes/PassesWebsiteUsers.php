@@ -4,7 +4,6 @@ namespace MediaWiki\Extension\AuthBridge;
 
 use MediaWiki\Auth\AuthenticationResponse;
 use MediaWiki\Extension\AuthBridge\Account\AccountOwnership;
-use MediaWiki\Extension\AuthBridge\Account\WebsiteLinkSecondaryAuthenticationProvider;
 use MediaWiki\User\UserNameUtils;
 
 /**
@@ -57,8 +56,7 @@ trait PassesWebsiteUsers {
 		}
 		$this->passed[$name] = $remote;
 		// For the final check once AuthManager has the account (WebsiteLinkSecondaryAuthenticationProvider).
-		$this->manager->setAuthenticationSessionData(
-			WebsiteLinkSecondaryAuthenticationProvider::SESSION_KEY, [ 'name' => $name, 'id' => $remote->id ] );
+		$this->ownership->notePassedLogin( $name, $remote->id );
 		$this->bridgeLogger->info( 'Website user {user} logged in ({how})', [ 'user' => $name, 'how' => $how ] );
 		return AuthenticationResponse::newPass( $name );
 	}

@@ -72,6 +72,8 @@ class AccountOwnership {
 	private $logger;
 	/** @var array<int,true> users whose link options are being saved by AccountOwnership right now (any instance) */
 	private static $writing = [];
+	/** @var array<string,string> website users a primary provider passed in this request: wiki name => id */
+	private $passedLogins = [];
 
 	public function __construct(
 		ServiceOptions $options,
@@ -177,6 +179,22 @@ class AccountOwnership {
 			default:
 				return self::REFUSE_LOCAL_ONLY;
 		}
+	}
+
+	/**
+	 * A primary provider passed this website user in this request; the secondary check
+	 * (WebsiteLinkSecondaryAuthenticationProvider) takes the note once AuthManager has the
+	 * account. Kept in memory, not in the session: both run in the same request.
+	 */
+	public function notePassedLogin( string $name, string $remoteId ): void {
+		$this->passedLogins[$name] = $remoteId;
+	}
+
+	/** @return string|null the website user id passed for this name in this request, used up */
+	public function takePassedLogin( string $name ): ?string {
+		$remoteId = $this->passedLogins[$name] ?? null;
+		unset( $this->passedLogins[$name] );
+		return $remoteId;
 	}
 
 	/**

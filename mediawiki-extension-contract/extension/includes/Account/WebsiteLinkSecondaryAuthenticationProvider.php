@@ -13,10 +13,10 @@ use Psr\Log\LoggerInterface;
  * it a moment ago, or it was linked before). This closes the gap between the primary's check
  * and the account itself: an account that appeared in between (AuthManager then logs into it
  * instead of creating one) is refused, never adopted. Other logins are none of its business.
+ * It runs first among the secondary providers (extension.json: sort -100), so in the same
+ * request as the primary's pass, before any provider asks for more (e.g. a second factor).
  */
 class WebsiteLinkSecondaryAuthenticationProvider extends AbstractSecondaryAuthenticationProvider {
-	/** Authentication session data set by PassesWebsiteUsers: [ 'name' => …, 'id' => … ]. */
-	public const SESSION_KEY = 'AuthBridge:websiteUser';
 
 	/** @var AccountOwnership */
 	private $ownership;
@@ -35,18 +35,14 @@ class WebsiteLinkSecondaryAuthenticationProvider extends AbstractSecondaryAuthen
 
 	/** @inheritDoc */
 	public function beginSecondaryAuthentication( $user, array $reqs ) {
-		$passed = $this->manager->getAuthenticationSessionData( self::SESSION_KEY );
-		$this->manager->removeAuthenticationSessionData( self::SESSION_KEY );
-		if ( !is_array( $passed ) ) {
+		$remoteId = $this->ownership->takePassedLogin( $user->getName() );
+		if ( $remoteId === null ) {
 			return AuthenticationResponse::newAbstain();
 		}
-		if ( ( $passed['name'] ?? null ) !== $user->getName()
-			|| !is_string( $passed['id'] ?? null )
-			|| !$this->ownership->isLinkedTo( $user, $passed['id'] )
-		) {
+		if ( !$this->ownership->isLinkedTo( $user, $remoteId ) ) {
 			$this->bridgeLogger->error(
 				'Refused to log in {user}: the wiki account is not linked to website user {remoteId}', [
-					'user' => $user->getName(), 'remoteId' => $passed['id'] ?? '',
+					'user' => $user->getName(), 'remoteId' => $remoteId,
 				]
 			);
 			return AuthenticationResponse::newFail( wfMessage( 'authbridge-error-notlinked' ) );

@@ -190,24 +190,36 @@ class AccountOwnershipTest extends TestCase {
 
 	public function testTheSecondaryCheckRefusesAnAccountThatIsNotLinkedToTheWebsiteUserThatPassed() {
 		$services = MediaWikiServices::getInstance();
-		$gate = new WebsiteLinkSecondaryAuthenticationProvider( $this->newOwnership(), new NullLogger() );
+		$ownership = $this->newOwnership();
+		$gate = new WebsiteLinkSecondaryAuthenticationProvider( $ownership, new NullLogger() );
 		$gate->init( new NullLogger(), $services->getAuthManager(), $services->getHookContainer(),
 			$services->getMainConfig(), $services->getUserNameUtils() );
-		$manager = $services->getAuthManager();
 
 		// An account that appeared between the primary's check and AuthManager's look-up
 		$appeared = self::passwordlessAccount( 'Race henry' );
-		$manager->setAuthenticationSessionData( WebsiteLinkSecondaryAuthenticationProvider::SESSION_KEY, [ 'name' => 'Race henry', 'id' => 'henry-id' ] );
+		$ownership->notePassedLogin( 'Race henry', 'henry-id' );
 		$res = $gate->beginSecondaryAuthentication( $appeared, [] );
 		$this->assertSame( AuthenticationResponse::FAIL, $res->status );
 		$this->assertSame( 'authbridge-error-notlinked', $res->message->getKey() );
 
-		$this->newOwnership()->link( $appeared, 'henry-id', AccountOwnership::ORIGIN_ADMIN, 'test' );
-		$manager->setAuthenticationSessionData( WebsiteLinkSecondaryAuthenticationProvider::SESSION_KEY, [ 'name' => 'Race henry', 'id' => 'henry-id' ] );
+		$ownership->link( $appeared, 'henry-id', AccountOwnership::ORIGIN_ADMIN, 'test' );
+		$ownership->notePassedLogin( 'Race henry', 'henry-id' );
 		$this->assertSame( AuthenticationResponse::PASS, $gate->beginSecondaryAuthentication( $appeared, [] )->status );
-		$this->assertNull( $manager->getAuthenticationSessionData( WebsiteLinkSecondaryAuthenticationProvider::SESSION_KEY ), 'used once' );
 		$this->assertSame( AuthenticationResponse::ABSTAIN, $gate->beginSecondaryAuthentication( $appeared, [] )->status,
-			'logins that are not a website user\'s are none of its business' );
+			'the note is used once; logins that are not a website user\'s are none of its business' );
+	}
+
+	public function testThePrimaryProviderNotesTheWebsiteUserItPassed() {
+		$user = self::passwordlessAccount( 'Noted ian' );
+		$this->newOwnership()->link( $user, 'ian-id', AccountOwnership::ORIGIN_ADMIN, 'test' );
+		$api = ( new FakeApi() )->answerJson( 200, [ 'result' => 'PASS', 'user' => [
+			'id' => 'ian-id', 'username' => 'Noted ian', 'realName' => '', 'email' => null,
+			'emailVerified' => false, 'groups' => [], 'disabled' => false,
+		] ] );
+		$ownership = $this->newOwnership();
+		$provider = $this->newProvider( $api, [], $ownership );
+		$this->assertSame( AuthenticationResponse::PASS, $provider->beginPrimaryAuthentication( [ self::loginRequest( 'Noted ian' ) ] )->status );
+		$this->assertSame( 'ian-id', $ownership->takePassedLogin( 'Noted ian' ) );
 	}
 
 	public function testPreferencesResetAndOtherCodeCannotUnlinkOrRelink() {

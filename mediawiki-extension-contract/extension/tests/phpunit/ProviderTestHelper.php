@@ -58,7 +58,9 @@ trait ProviderTestHelper {
 		);
 	}
 
-	protected function newProvider( FakeApi $api, array $settings = [] ): AuthBridgePrimaryAuthenticationProvider {
+	protected function newProvider(
+		FakeApi $api, array $settings = [], ?AccountOwnership $ownership = null
+	): AuthBridgePrimaryAuthenticationProvider {
 		/** @var TestCase $this */
 		$services = MediaWikiServices::getInstance();
 		$config = self::settings( $settings );
@@ -71,7 +73,7 @@ trait ProviderTestHelper {
 			$this->log
 		);
 		$provider = new AuthBridgePrimaryAuthenticationProvider(
-			$config, $client, $this->newOwnership( $settings ), $this->newProfileSync( $settings ), $this->log );
+			$config, $client, $ownership ?? $this->newOwnership( $settings ), $this->newProfileSync( $settings ), $this->log );
 		$provider->init(
 			new NullLogger(),
 			$services->getAuthManager(),
