@@ -42,6 +42,7 @@ interface Harness {
   startIdentityApi(options: { env: Record<string, string> }): Promise<IdentityApi>;
   startWiki(options: { settings: Record<string, unknown>; extraPhp?: string }): Promise<Wiki>;
   launchChromium(): Promise<Browser>;
+  wikiUserName(page: Page): Promise<string | null>;
   WikiClient: new (apiUrl: string) => WikiClient;
 }
 
@@ -110,7 +111,8 @@ describe(`single sign-on from the example website into a real MediaWiki (${harne
 
   const wikiPage = (title: string) => `${wiki.url}/index.php?title=${encodeURIComponent(title.replace(/ /g, '_'))}`;
   const startUrl = () => `${wikiPage('Special:AuthBridgeLogin')}&start=1`;
-  const wikiUser = (page: Page) => page.evaluate(() => (window as any).mw.config.get('wgUserName') as string | null);
+  // RLCONF is in the page's head; mw.config only once ResourceLoader's startup script ran.
+  const wikiUser = (page: Page) => harness.wikiUserName(page);
 
   async function websiteLogin(page: Page, { remember = false } = {}): Promise<void> {
     await page.goto(`${website.url}/login.php`);
