@@ -21,12 +21,14 @@ async function ssoLogin(api, websiteSecret, wiki) {
   const headers = { 'user-agent': 'AuthBridge bench' };
   const start = await fetch(`${wiki.url}/index.php?title=Special:AuthBridgeLogin&start=1`, { redirect: 'manual', headers });
   await start.arrayBuffer();
-  const cookie = start.headers.getSetCookie().find((c) => /AuthBridgeSsoNonce=/.test(c));
+  const setCookies = start.headers.getSetCookie();
   const nonce = start.status === 302 ? new URL(start.headers.get('location')).searchParams.get('nonce') : null;
-  if (!cookie || !nonce) throw new Error(`Special:AuthBridgeLogin?start=1 answered HTTP ${start.status} without a nonce`);
+  if (!setCookies.some((c) => /AuthBridgeSsoNonce=/.test(c)) || !nonce) throw new Error(`Special:AuthBridgeLogin?start=1 answered HTTP ${start.status} without a nonce`);
   const issued = await api.request('POST', '/v1/sso/tickets', { secret: websiteSecret, body: { username: USER.username, nonce } });
   if (issued.status !== 201) throw new Error(`ticket: HTTP ${issued.status}`);
-  const res = await fetch(issued.body.loginUrl, { redirect: 'manual', headers: { ...headers, cookie: cookie.split(';')[0] } });
+  // The nonce cookie and the wiki session that noted its hash, as a browser sends them back
+  const cookie = setCookies.map((c) => c.split(';')[0]).join('; ');
+  const res = await fetch(issued.body.loginUrl, { redirect: 'manual', headers: { ...headers, cookie } });
   await res.arrayBuffer();
   if (res.status !== 302 || !res.headers.getSetCookie().some((c) => /UserID=/.test(c))) {
     throw new Error(`Special:AuthBridgeLogin answered HTTP ${res.status} without a login`);

@@ -25,11 +25,13 @@ function jestSuite(label, args, env) {
   return record(label, ok && r.success, r.numPassedTests, r.numFailedTests + r.numRuntimeErrorTestSuites, r.numPendingTests + r.numTodoTests);
 }
 
-function phpunitSuite(label) {
-  const file = join(out, 'phpunit.xml');
-  const ok = run(label, ['phpunit', '-c', 'mediawiki-extension-contract/extension/phpunit.xml', '--log-junit', file]);
+/** PHPUnit on the host (MediaWiki 1.39, PHPUnit 9.6) or in the Debian 13 chroot (1.43, PHPUnit 11.5). */
+function phpunitSuite(label, prefix = []) {
+  // In the chroot only /tmp and the checkout are shared with the host.
+  const file = join(prefix.length ? mkdtempSync('/tmp/authbridge-phpunit-') : out, `${label.replace(/\W+/g, '-')}.xml`);
+  const ok = run(label, [...prefix, 'phpunit', '-c', join(root, 'mediawiki-extension-contract/extension/phpunit.xml'), '--log-junit', file]);
   if (!existsSync(file)) return record(label, false, 0, 0, 0);
-  // PHPUnit 9 writes errors before failures; read each attribute of the outer <testsuite> on its own.
+  // PHPUnit writes the attributes in different orders; read each of the outer <testsuite> on its own.
   const suite = /<testsuite\b[^>]*>/.exec(readFileSync(file, 'utf8'))?.[0] ?? '';
   const count = (name) => Number(new RegExp(`\\b${name}="(\\d+)"`).exec(suite)?.[1] ?? 0);
   const [tests, failed, errors, skipped] = ['tests', 'failures', 'errors', 'skipped'].map(count);
@@ -57,8 +59,24 @@ jestSuite('e2e (SQLite)', ['--selectProjects', 'e2e'], { TEST_DATABASE_URL: 'sql
 const postgres = process.env.TEST_POSTGRES_URL || 'postgres://root@127.0.0.1:5432/test';
 jestSuite('e2e (PostgreSQL)', ['--selectProjects', 'e2e'], { TEST_DATABASE_URL: postgres });
 jestSuite('two API instances (PostgreSQL)', ['--selectProjects', 'multi-instance', '--runInBand'], { TEST_DATABASE_URL: postgres });
-phpunitSuite('phpunit (extension)');
-jestSuite('full stack (MediaWiki, WordPress 6.1 and 6.8, Chromium)', ['--selectProjects', 'fullstack', '--runInBand']);
+// The extension on both MediaWikis it is tested on: 1.39 on this host, 1.43 LTS in a Debian 13
+// chroot (scripts/trixie-chroot.sh creates it on a fresh machine, then only mounts this checkout).
+const chroot = run('Debian 13 chroot (MediaWiki 1.43)', ['bash', join(root, 'scripts/trixie-chroot.sh')]);
+if (!chroot) failures.push('Debian 13 chroot: could not be created or mounted');
+const chrootDir = process.env.AUTHBRIDGE_TRIXIE_CHROOT || '/var/cache/authbridge/trixie';
+const asRoot = process.getuid && process.getuid() !== 0 ? ['sudo', '-n'] : [];
+phpunitSuite('phpunit (MediaWiki 1.39)');
+if (chroot) phpunitSuite('phpunit (MediaWiki 1.43)', [...asRoot, 'chroot', chrootDir]);
+else record('phpunit (MediaWiki 1.43)', false, 0, 0, 0);
+for (const mediawiki of ['1.39', '1.43']) {
+  if (mediawiki === '1.43' && !chroot) {
+    record(`full stack (MediaWiki ${mediawiki}, WordPress 6.1 and 6.8, Chromium)`, false, 0, 0, 0);
+    continue;
+  }
+  // Screenshots and other artefacts of the browser suites go under this run's temp dir.
+  const artifacts = join(out, `artifacts-mediawiki-${mediawiki}`);
+  jestSuite(`full stack (MediaWiki ${mediawiki}, WordPress 6.1 and 6.8, Chromium)`, ['--selectProjects', 'fullstack', '--runInBand'], { AUTHBRIDGE_MEDIAWIKI: mediawiki, AUTHBRIDGE_ARTIFACTS: artifacts });
+}
 
 process.stdout.write(`\n${failures.length ? 'FAILED:\n  ' + failures.join('\n  ') + '\n' : ''}`);
 process.stdout.write(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`);

@@ -12,6 +12,12 @@
  * the machine's own LocalSettings.php. With MW_CONFIG_FILE set it skips the install and
  * uses that wiki instead, whose settings then shape the result.
  *
+ * The contract (and the identity API) follows MediaWiki 1.39. Run under another MediaWiki (e.g.
+ * Debian 13's 1.43 in the chroot of scripts/trixie-chroot.sh:
+ * `chroot /var/cache/authbridge/trixie php $PWD/mediawiki-extension-contract/scripts/generate-username-vectors.php`),
+ * the script keeps every vector as it is and records only where that version differs, under
+ * "mediawiki": { "1.43": { ... } } in the vector, so the wiki's PHPUnit can check its own version.
+ *
  * Each input goes through what the wiki does with a name typed into a form:
  * WebRequest normalises every submitted value (Language::normalize: UtfNormal cleanUp and
  * NFC), then UserNameUtils::getCanonical( $name, RIGOR_CREATABLE ). Where creation refuses
@@ -38,6 +44,9 @@ if ( getenv( 'MW_CONFIG_FILE' ) === false ) {
 require_once "$installPath/maintenance/Maintenance.php";
 
 class GenerateUsernameVectors extends Maintenance {
+	/** The MediaWiki the contract and the identity API follow. */
+	private const CONTRACT_BRANCH = '1.39';
+
 	public function __construct() {
 		parent::__construct();
 		$this->addDescription( 'Write the user-name test vectors of the AuthBridge contract' );
@@ -49,14 +58,44 @@ class GenerateUsernameVectors extends Maintenance {
 		$contentLanguage = $services->getContentLanguage();
 
 		$inputs = json_decode( file_get_contents( INPUTS_FILE ), true, 512, JSON_THROW_ON_ERROR );
+		$existing = is_file( OUTPUT_FILE )
+			? json_decode( file_get_contents( OUTPUT_FILE ), true, 512, JSON_THROW_ON_ERROR )
+			: [ 'vectors' => [] ];
+		$previous = array_column( $existing['vectors'], null, 'name' );
+		$branch = implode( '.', array_slice( explode( '.', MW_VERSION ), 0, 2 ) );
 		$vectors = [];
 		foreach ( $inputs['inputs'] as $case ) {
 			// What WebRequest does to every submitted value before the wiki sees it.
 			$submitted = $contentLanguage->normalize( $case['input'] );
-			$vectors[] = $this->makeVector( $userNameUtils, $case['name'], $case['input'], $submitted );
+			$vector = $this->makeVector( $userNameUtils, $case['name'], $case['input'], $submitted );
+			$before = $previous[$case['name']] ?? null;
+			if ( $branch === self::CONTRACT_BRANCH ) {
+				// Keep what other versions recorded.
+				if ( isset( $before['mediawiki'] ) ) {
+					$vector['mediawiki'] = $before['mediawiki'];
+				}
+			} else {
+				if ( $before === null ) {
+					$this->fatalError( "{$case['name']}: generate with MediaWiki " . self::CONTRACT_BRANCH . ' first' );
+				}
+				$here = $vector;
+				$vector = $before;
+				unset( $vector['mediawiki'][$branch] );
+				$contract = array_diff_key( $before, [ 'mediawiki' => true ] );
+				if ( $here !== $contract ) {
+					$vector['mediawiki'][$branch] = array_diff_key( $here, [ 'name' => true, 'input' => true ] );
+				}
+				if ( isset( $vector['mediawiki'] ) && !$vector['mediawiki'] ) {
+					unset( $vector['mediawiki'] );
+				}
+			}
+			$vectors[] = $vector;
+		}
+		if ( $branch !== self::CONTRACT_BRANCH ) {
+			$existing['source'] = preg_replace( '/ Differences: .*$/', '', $existing['source'] );
 		}
 
-		file_put_contents( OUTPUT_FILE, $this->formatFile( $vectors ) );
+		file_put_contents( OUTPUT_FILE, $this->formatFile( $vectors, $branch === self::CONTRACT_BRANCH ? null : $existing['source'] ) );
 		$this->output( count( $vectors ) . ' vectors written to ' . realpath( OUTPUT_FILE ) . "\n" );
 	}
 
@@ -84,7 +123,7 @@ class GenerateUsernameVectors extends Maintenance {
 	 * @param array[] $vectors
 	 * @return string
 	 */
-	private function formatFile( array $vectors ): string {
+	private function formatFile( array $vectors, ?string $contractSource ): string {
 		$description = 'User-name canonicalisation shared by the identity API and the wiki. ' .
 			'Generated from usernames.inputs.json; do not edit by hand.';
 		$source = 'MediaWiki ' . MW_VERSION . ' (fresh install, default settings, content ' .
@@ -92,7 +131,9 @@ class GenerateUsernameVectors extends Maintenance {
 			'UserNameUtils::RIGOR_CREATABLE ), i.e. after the NFC normalisation WebRequest ' .
 			'applies to submitted values. "usable": getCanonical( ..., RIGOR_USABLE ) where ' .
 			'that accepts a name creation refuses. ' .
-			'Command: php mediawiki-extension-contract/scripts/generate-username-vectors.php';
+			'Command: php mediawiki-extension-contract/scripts/generate-username-vectors.php.';
+		$source = ( $contractSource ?? $source ) . ' Differences: "mediawiki": { "X.Y": { ... } } holds ' .
+			'what MediaWiki X.Y makes of the input where it differs (generated the same way by that version).';
 		$lines = array_map( fn ( $vector ) => '    ' . $this->encode( $vector ), $vectors );
 		return "{\n" .
 			'  "description": ' . $this->encode( $description ) . ",\n" .

@@ -6,6 +6,7 @@ interface ProblemVector {
   request: { method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'; path: string; auth: string; json?: unknown; raw?: string; contentType?: string };
   status: number;
   code: string;
+  missingScopes?: string[];
 }
 
 interface UsernameVector {
@@ -43,6 +44,8 @@ describe('contract vectors over HTTP', () => {
       else if (v.request.json !== undefined) req = req.send(v.request.json as object);
       const res = await req;
       expect({ status: res.status, code: res.body.code }).toEqual({ status: v.status, code: v.code });
+      // A credential without the route's scope learns which one (the wiki logs it for its administrator).
+      expect(res.body.missingScopes).toEqual(v.missingScopes);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(validate('problem', res.body)).toEqual([]);
     });

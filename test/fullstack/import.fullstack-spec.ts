@@ -21,8 +21,9 @@ interface IdentityApi {
   createClient(name: string, scopes: string[], options?: { forwardsEndUserAddress?: boolean }): Promise<{ secret: string }>;
   dispose(): Promise<void>;
 }
-interface Wiki { apiUrl: string; dispose(): Promise<void> }
+interface Wiki { apiUrl: string; extensionPhpProblems(): string[]; dispose(): Promise<void> }
 interface Harness {
+  mediawikiLabel(): string;
   startIdentityApi(options: { env: Record<string, string> }): Promise<IdentityApi>;
   startWiki(options: { settings: Record<string, unknown> }): Promise<Wiki>;
   WikiClient: new (apiUrl: string) => WikiClient;
@@ -34,7 +35,7 @@ const { users } = JSON.parse(readFileSync(path.resolve('test/fixtures/import-leg
 
 jest.setTimeout(60000);
 
-describe('imported users log in through the wiki with their original passwords', () => {
+describe(`imported users log in through the wiki with their original passwords (${harness.mediawikiLabel()})`, () => {
   let api: IdentityApi;
   let wiki: Wiki;
   let summary: { created: number; skipped: number; skippedLines: unknown[] };
@@ -78,5 +79,9 @@ describe('imported users log in through the wiki with their original passwords',
     expect(me.name).toBe(user.username);
     expect(me.anon).toBeUndefined();
     expect(storedHash(user.username)).toMatch(/^\$argon2id\$v=19\$m=19456,/);
+  });
+
+  it('logs no PHP deprecation, warning or notice from the extension ($wgDevelopmentWarnings on)', () => {
+    expect(wiki.extensionPhpProblems()).toEqual([]);
   });
 });

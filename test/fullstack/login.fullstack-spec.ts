@@ -18,6 +18,7 @@ interface WikiClient {
   message(key: string, params?: string[]): Promise<string>;
 }
 interface Wiki {
+  extensionPhpProblems(): string[];
   url: string; apiUrl: string; adminPassword: string;
   updateSettings(changes: Record<string, unknown>): void;
   authBridgeLog(): string; output(): string; dispose(): Promise<void>;
@@ -31,10 +32,14 @@ interface IdentityApi {
   request(method: string, route: string, options: { secret?: string; body?: unknown }): Promise<{ status: number; body: unknown }>;
 }
 interface Harness {
+  mediawikiLabel(): string;
   startIdentityApi(options: { env: Record<string, string> }): Promise<IdentityApi>;
   startWiki(options: { settings: Record<string, unknown> }): Promise<Wiki>;
   startDelayProxy(options: { targetPort: number }): Promise<{ url: string; setDelay(ms: number): void; stop(): Promise<void> }>;
   launchChromium(): Promise<Browser>;
+  withPage<T>(browser: Browser, fn: (page: Page) => Promise<T>): Promise<T>;
+  wikiUserName(page: Page): Promise<string | null>;
+  formLogin(page: Page, wikiUrl: string, username: string, password: string): Promise<{ ms: number; error: string | null; userName: string | null }>;
   WikiClient: new (apiUrl: string) => WikiClient;
 }
 
@@ -48,7 +53,7 @@ const GUESSER = { username: 'Wrong guesser', password: 'Guesser pass 42' };
 const OUTAGE = { username: 'Outage person', password: 'Outage pass 42' };
 const WEBSITE_ADMIN = { username: 'Admin', password: 'Website admin 42', email: 'intruder@example.org', groups: ['staff'] };
 
-describe('AuthBridge on a real MediaWiki', () => {
+describe(`AuthBridge on a real MediaWiki (${harness.mediawikiLabel()})`, () => {
   let api: IdentityApi;
   let wiki: Wiki;
   let proxy: Awaited<ReturnType<Harness['startDelayProxy']>>;
@@ -94,30 +99,10 @@ describe('AuthBridge on a real MediaWiki', () => {
     return client.clientLogin(username, password, options).then((result) => ({ client, result }));
   };
 
-  /** Fill Special:UserLogin like a person; returns who is logged in afterwards, the error shown, and the time taken. */
-  async function formLogin(page: Page, username: string, password: string) {
-    await page.goto(`${wiki.url}/index.php?title=Special:UserLogin`);
-    await page.fill('#wpName1', username);
-    await page.fill('#wpPassword1', password);
-    const start = Date.now();
-    await Promise.all([page.waitForNavigation(), page.click('#wpLoginAttempt')]);
-    const ms = Date.now() - start;
-    const errorBox = page.locator('.errorbox, .mw-message-box-error');
-    const error = (await errorBox.count()) ? (await errorBox.first().innerText()).trim() : null;
-    return { ms, error, userName: await currentUser(page) };
-  }
-
-  const currentUser = (page: Page) => page.evaluate(() => (window as any).RLCONF?.wgUserName ?? null) as Promise<string | null>;
+  const formLogin = (page: Page, username: string, password: string) => harness.formLogin(page, wiki.url, username, password);
+  const currentUser = (page: Page) => harness.wikiUserName(page);
   const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
-
-  async function withPage<T>(fn: (page: Page) => Promise<T>): Promise<T> {
-    const context = await browser.newContext();
-    try {
-      return await fn(await context.newPage());
-    } finally {
-      await context.close();
-    }
-  }
+  const withPage = <T>(fn: (page: Page) => Promise<T>): Promise<T> => harness.withPage(browser, fn);
 
   it('1. clientlogin (support-thread flow) logs a website user in, auto-created with email, real name and mapped groups; again with rememberMe', async () => {
     const { client, result } = await login(JANE.username, JANE.password);
@@ -149,12 +134,15 @@ describe('AuthBridge on a real MediaWiki', () => {
       expect(result.error).toBeNull();
       expect(result.userName).toBe('Jane doe');
 
-      await Promise.all([page.waitForNavigation(), page.locator('a[href*="Special:RecentChanges"]:visible').first().click()]);
-      expect(page.url()).toContain('Special:RecentChanges');
-      expect(await currentUser(page)).toBe('Jane doe');
-      await Promise.all([page.waitForNavigation(), page.locator('a[href*="Special:SpecialPages"]:visible').first().click()]);
-      expect(page.url()).toContain('Special:SpecialPages');
-      expect(await currentUser(page)).toBe('Jane doe');
+      // The skin's own links. Clicked in the page: on 1.43's Vector some sit in menus that its
+      // JavaScript opens and closes, so whether they are visible depends on timing.
+      for (const special of ['Special:RecentChanges', 'Special:SpecialPages']) {
+        await Promise.all([
+          page.waitForURL((url) => url.href.includes(special), { waitUntil: 'load' }),
+          page.evaluate((target) => (document.querySelector(`a[href*="${target}"]`) as HTMLElement).click(), special),
+        ]);
+        expect(await currentUser(page)).toBe('Jane doe');
+      }
 
       await page.goto(`${wiki.url}/index.php?title=Special:UserLogout`);
       await Promise.all([page.waitForNavigation(), page.locator('#mw-content-text form [type=submit]').click()]);
@@ -286,5 +274,9 @@ describe('AuthBridge on a real MediaWiki', () => {
     for (const secret of [wikiSecret, adminSecret, JANE.password, WEBSITE_ADMIN.password, wiki.adminPassword]) {
       expect(logs).not.toContain(secret);
     }
+  });
+
+  it('logs no PHP deprecation, warning or notice from the extension ($wgDevelopmentWarnings on)', () => {
+    expect(wiki.extensionPhpProblems()).toEqual([]);
   });
 });

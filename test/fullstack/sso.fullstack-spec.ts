@@ -22,9 +22,11 @@ interface WikiClient {
   message(key: string, params?: string[]): Promise<string>;
 }
 interface Wiki {
+  extensionPhpProblems(): string[];
   url: string; apiUrl: string; adminPassword: string;
   updateSettings(changes: Record<string, unknown>): void;
   maintenance(script: string, args?: string[]): Promise<string>;
+  externalAccount(name: string | null, options?: { groups?: string[]; email?: string; temporary?: boolean }): Promise<string>;
   authBridgeLog(): string; output(): string; dispose(): Promise<void>;
 }
 interface IdentityApi {
@@ -36,9 +38,11 @@ interface IdentityApi {
   output(): string; dispose(): Promise<void>;
 }
 interface Harness {
+  mediawikiLabel(): string;
   startIdentityApi(options: { env: Record<string, string> }): Promise<IdentityApi>;
-  startWiki(options: { settings: Record<string, unknown> }): Promise<Wiki>;
+  startWiki(options: { settings: Record<string, unknown>; extraPhp?: string }): Promise<Wiki>;
   launchChromium(): Promise<Browser>;
+  wikiUserName(page: Page): Promise<string | null>;
   WikiClient: new (apiUrl: string) => WikiClient;
 }
 
@@ -49,7 +53,7 @@ const ISSUER = 'http://id.authbridge.test';
 const TTL = 5;
 const JANE = { username: 'jane_doe', password: 'Correct horse 42', email: 'jane@example.org', realName: 'Jane Doe', groups: ['editors', 'newsletter'], emailVerified: true };
 
-describe('single sign-on from the example website into a real MediaWiki', () => {
+describe(`single sign-on from the example website into a real MediaWiki (${harness.mediawikiLabel()})`, () => {
   let api: IdentityApi;
   let wiki: Wiki;
   let website: Website;
@@ -71,6 +75,9 @@ describe('single sign-on from the example website into a real MediaWiki', () => 
         AuthBridgeWikiId: WIKI_ID,
         AuthBridgeSsoIssuer: ISSUER,
       },
+      // Temporary accounts on, so their name pattern is reserved on 1.39 too
+      extraPhp: ["$wgAutoCreateTempUser['enabled'] = true;", "$wgAutoCreateTempUser['genPattern'] = '~$1';",
+        "$wgAutoCreateTempUser['matchPattern'] = '~$1';", "$wgAutoCreateTempUser['reservedPattern'] = '~$1';"].join('\n'),
     });
     await api.cli(['sso', 'wikis', 'add', '--id', WIKI_ID, '--url', wiki.url, '--client', wikiClient.id]);
     await api.cli(['sso', 'wikis', 'add', '--id', 'wiki-b', '--url', 'http://127.0.0.1:9', '--client', wikiClient.id]);
@@ -104,7 +111,8 @@ describe('single sign-on from the example website into a real MediaWiki', () => 
 
   const wikiPage = (title: string) => `${wiki.url}/index.php?title=${encodeURIComponent(title.replace(/ /g, '_'))}`;
   const startUrl = () => `${wikiPage('Special:AuthBridgeLogin')}&start=1`;
-  const wikiUser = (page: Page) => page.evaluate(() => (window as any).mw.config.get('wgUserName') as string | null);
+  // RLCONF is in the page's head; mw.config only once ResourceLoader's startup script ran.
+  const wikiUser = (page: Page) => harness.wikiUserName(page);
 
   async function websiteLogin(page: Page, { remember = false } = {}): Promise<void> {
     await page.goto(`${website.url}/login.php`);
@@ -133,13 +141,13 @@ describe('single sign-on from the example website into a real MediaWiki', () => 
    * A browser that started the hand-off at the wiki (it holds the wiki's nonce cookie; not logged
    * in on the website, so the website stops at its login form) and a ticket bound to it.
    */
-  async function boundTicket(): Promise<{ page: Page; loginUrl: string; ticket: string }> {
+  async function boundTicket(body: Record<string, unknown> = {}): Promise<{ page: Page; loginUrl: string; ticket: string }> {
     const page = await newPage();
     await page.goto(startUrl());
     expect(page.url()).toBe(`${website.url}/login.php`);
     const cookie = await nonceCookie(page);
     expect(cookie).toBeDefined();
-    return { page, ...(await ticket({ nonce: createHash('sha256').update(cookie!.value).digest('base64url') })) };
+    return { page, ...(await ticket({ ...body, nonce: createHash('sha256').update(cookie!.value).digest('base64url') })) };
   }
 
   async function expectRefused(url: string, message: string, page?: Page): Promise<void> {
@@ -364,7 +372,9 @@ describe('single sign-on from the example website into a real MediaWiki', () => 
       const loginUrl = issued.headers().location;
       expect(loginUrl).toContain('Special:AuthBridgeLogin&ticket=');
       const cookie = await nonceCookie(attacker);
-      expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
+      // __Host-: Secure, no Domain (host-only), Path=/; for one flow (ten minutes at most)
+      expect(cookie).toMatchObject({ name: '__Host-AuthBridgeSsoNonce', httpOnly: true, sameSite: 'Lax', secure: true, path: '/', domain: new URL(wiki.url).hostname });
+      expect(cookie!.expires * 1000).toBeLessThanOrEqual(Date.now() + 600 * 1000 + 5000);
       expect(toWebsite).not.toContain(cookie!.value);
       expect(loginUrl).not.toContain(cookie!.value);
       return { attacker, loginUrl };
@@ -386,6 +396,18 @@ describe('single sign-on from the example website into a real MediaWiki', () => 
       expect(await nonceCookie(victim)).toBeUndefined();
     });
 
+    it("a nonce cookie planted in the victim's browser (as a sibling subdomain could) does not bind the victim's login", async () => {
+      const { attacker, loginUrl } = await attackersLoginUrl();
+      const planted = (await nonceCookie(attacker))!;
+      const victim = await newPage();
+      // The browser jar as cookie tossing from another host of the site would leave it: the
+      // attacker's own nonce, under the wiki's cookie name. The victim's wiki session never set it.
+      await victim.context().addCookies([{ name: planted.name, value: planted.value, domain: planted.domain, path: planted.path,
+        secure: planted.secure, httpOnly: planted.httpOnly, sameSite: planted.sameSite, expires: planted.expires }]);
+      await expectRefused(loginUrl, text.browser, victim);
+      expect(wiki.authBridgeLog()).toContain('the nonce cookie was not set for this wiki session (planted?)');
+    });
+
     it('the same hand-off in the browser that started it logs in', async () => {
       const { attacker, loginUrl } = await attackersLoginUrl();
       await attacker.goto(loginUrl);
@@ -400,6 +422,27 @@ describe('single sign-on from the example website into a real MediaWiki', () => 
     });
   });
 
+  describe('which wiki account a ticket logs into (the same rule as the password login)', () => {
+    beforeAll(async () => {
+      // Bob came from another login extension: no local password, sysop.
+      await wiki.externalAccount('Bob', { groups: ['sysop'] });
+      await api.createUser({ username: 'bob', password: 'Bob website 42' });
+      await api.createUser({ username: '~Website pattern', password: 'Pattern website 42' });
+      for (const key of ['authbridge-error-notlinked', 'authbridge-error-temporary']) text[key] = await new harness.WikiClient(wiki.apiUrl).message(key);
+    });
+
+    it('a ticket for the website user "bob" does not log into the existing passwordless sysop Bob', async () => {
+      const { page, loginUrl } = await boundTicket({ username: 'bob' });
+      await expectRefused(loginUrl, text['authbridge-error-notlinked'], page);
+      expect(wiki.authBridgeLog()).toMatch(/Refused to log in website user Bob \(id [^,]+, ticket\): the existing wiki account of that name is not linked/);
+    });
+
+    it('a ticket for a website user whose name is in the temporary-account pattern is refused', async () => {
+      const { page, loginUrl } = await boundTicket({ username: '~Website pattern' });
+      await expectRefused(loginUrl, text['authbridge-error-temporary'], page);
+    });
+  });
+
   it('6: bot passwords and action=login for bots still work with SSO enabled, and so does clientlogin', async () => {
     const out = await wiki.maintenance('createBotPassword.php', ['--appid', 'ssotest', '--grants', 'basic', 'Admin', 'botpassword1234567890abcdefghijkl']);
     expect(out).toMatch(/Success|created/i);
@@ -410,5 +453,9 @@ describe('single sign-on from the example website into a real MediaWiki', () => 
     expect((await bot.userInfo()).name).toBe('Admin');
     const person = new harness.WikiClient(wiki.apiUrl);
     expect(await person.clientLogin(JANE.username, JANE.password)).toMatchObject({ status: 'PASS', username: 'Jane doe' });
+  });
+
+  it('logs no PHP deprecation, warning or notice from the extension ($wgDevelopmentWarnings on)', () => {
+    expect(wiki.extensionPhpProblems()).toEqual([]);
   });
 });

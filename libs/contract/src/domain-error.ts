@@ -1,4 +1,4 @@
-import type { ProblemCode } from './codes';
+import type { ProblemCode, Scope } from './codes';
 import type { ProblemField } from './types';
 
 /** Thrown by services; the API's one exception filter turns `code` into its HTTP status. */
@@ -12,5 +12,13 @@ export class DomainError extends Error {
   ) {
     super(detail ?? code);
     this.name = 'DomainError';
+  }
+}
+
+/** FORBIDDEN: the client credential lacks scopes the route needs; the problem names them (`missingScopes`). */
+export class MissingScopeError extends DomainError {
+  constructor(readonly missingScopes: Scope[]) {
+    super('FORBIDDEN', `This client lacks the scope ${missingScopes.join(', ')}.`);
+    this.name = 'MissingScopeError';
   }
 }

@@ -89,4 +89,6 @@ export interface Problem {
   errors?: ProblemField[];
   /** With THROTTLED (429): whole seconds until another attempt can succeed; also in Retry-After. */
   retryAfterSeconds?: number;
+  /** With FORBIDDEN (403): the scopes the client credential lacks for this route. */
+  missingScopes?: string[];
 }

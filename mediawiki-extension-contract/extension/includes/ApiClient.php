@@ -79,7 +79,7 @@ class ApiClient {
 			return null;
 		}
 		if ( $status !== 200 ) {
-			throw new UnexpectedResponseException( "GET /v1/users answered HTTP $status", $status );
+			throw self::refusal( 'GET /v1/users', $status, $body );
 		}
 		return self::parseUser( self::decodeObject( $status, $body ), $status );
 	}
@@ -96,13 +96,11 @@ class ApiClient {
 	public function redeemTicket( string $ticket ): Sso\RedeemedTicket {
 		[ $status, $body ] = $this->request( 'POST', '/v1/sso/tickets/redeem', [ 'ticket' => $ticket ] );
 		if ( $status !== 200 ) {
-			$problem = json_decode( $body, true );
-			$code = is_array( $problem ) && is_string( $problem['code'] ?? null ) ? $problem['code'] : 'none';
+			$code = self::problemCode( $body );
 			if ( in_array( $code, Sso\TicketException::REDEEM_CODES, true ) ) {
 				throw new Sso\TicketException( $code, "the identity API refused the ticket (HTTP $status)" );
 			}
-			throw new UnexpectedResponseException(
-				"POST /v1/sso/tickets/redeem answered HTTP $status (problem code $code)", $status );
+			throw self::refusal( 'POST /v1/sso/tickets/redeem', $status, $body );
 		}
 		$data = self::decodeObject( $status, $body );
 		if ( !is_array( $data['user'] ?? null ) || !is_bool( $data['remember'] ?? null )
@@ -146,10 +144,7 @@ class ApiClient {
 	 */
 	public static function parseVerifyResponse( int $status, string $body ): VerifyResult {
 		if ( $status !== 200 ) {
-			$problem = json_decode( $body, true );
-			$code = is_array( $problem ) && is_string( $problem['code'] ?? null ) ? $problem['code'] : 'none';
-			throw new UnexpectedResponseException(
-				"POST /v1/auth/verify answered HTTP $status (problem code $code)", $status );
+			throw self::refusal( 'POST /v1/auth/verify', $status, $body );
 		}
 		$data = self::decodeObject( $status, $body );
 		$result = $data['result'] ?? null;
@@ -180,6 +175,33 @@ class ApiClient {
 			return VerifyResult::newFail( $code, $retryAfter );
 		}
 		throw new UnexpectedResponseException( 'unknown result ' . self::describe( $result ), $status );
+	}
+
+	/**
+	 * What a non-2xx answer means for the wiki: its credential lacks a scope (403 FORBIDDEN,
+	 * with the scopes the contract's `missingScopes` names), or anything else unexpected.
+	 *
+	 * @param string $route for the log, e.g. "POST /v1/auth/verify"
+	 * @param int $status
+	 * @param string $body problem+json, or whatever came
+	 * @return UnexpectedResponseException
+	 */
+	private static function refusal( string $route, int $status, string $body ): UnexpectedResponseException {
+		$code = self::problemCode( $body );
+		if ( $status === 403 && $code === 'FORBIDDEN' ) {
+			$problem = json_decode( $body, true );
+			$scopes = array_values( array_filter( (array)( $problem['missingScopes'] ?? [] ), static function ( $scope ) {
+				return is_string( $scope ) && preg_match( '/^[a-z]+:[a-z]+$/', $scope );
+			} ) );
+			return new MissingScopeException( $route, $scopes );
+		}
+		return new UnexpectedResponseException( "$route answered HTTP $status (problem code $code)", $status );
+	}
+
+	/** @return string the problem's `code`, or "none" */
+	private static function problemCode( string $body ): string {
+		$problem = json_decode( $body, true );
+		return is_array( $problem ) && is_string( $problem['code'] ?? null ) ? mb_substr( $problem['code'], 0, 40 ) : 'none';
 	}
 
 	/**

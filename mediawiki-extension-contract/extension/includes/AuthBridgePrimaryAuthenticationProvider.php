@@ -3,104 +3,79 @@
 namespace MediaWiki\Extension\AuthBridge;
 
 use BadMethodCallException;
-use Config;
-use InvalidPassword;
 use MediaWiki\Auth\AbstractPasswordPrimaryAuthenticationProvider;
 use MediaWiki\Auth\AuthenticationRequest;
 use MediaWiki\Auth\AuthenticationResponse;
 use MediaWiki\Auth\AuthManager;
 use MediaWiki\Auth\PasswordAuthenticationRequest;
 use MediaWiki\Auth\TemporaryPasswordAuthenticationRequest;
+use MediaWiki\Config\Config;
 use MediaWiki\Config\ServiceOptions;
+use MediaWiki\Extension\AuthBridge\Account\AccountOwnership;
+use MediaWiki\Extension\AuthBridge\Account\AccountStatus;
 use MediaWiki\Extension\AuthBridge\Lifecycle\WebsiteState;
-use MediaWiki\Http\HttpRequestFactory;
 use MediaWiki\Http\Telemetry;
 use MediaWiki\Logger\LoggerFactory;
-use MediaWiki\User\UserGroupManager;
+use MediaWiki\Request\WebRequest;
 use MediaWiki\User\UserNameUtils;
-use MediaWiki\User\UserOptionsManager;
 use Psr\Log\LoggerInterface;
 use StatusValue;
-use User;
-use WebRequest;
-use Wikimedia\Rdbms\ILoadBalancer;
+use Wikimedia\Rdbms\IDBAccessObject;
 
 /**
  * Logs people in with the user name and password of their website account, by asking the
  * identity API (POST /v1/auth/verify). Wiki accounts are created on first login and their
- * email, real name and mapped groups follow the website at every login.
+ * email, real name and mapped groups follow the website at every login. Which existing wiki
+ * account a website user may log into is AccountOwnership's rule.
  */
 class AuthBridgePrimaryAuthenticationProvider extends AbstractPasswordPrimaryAuthenticationProvider {
 	use PassesWebsiteUsers;
 
 	public const CONSTRUCTOR_OPTIONS = [
-		'AuthBridgeApiUrl',
-		'AuthBridgeApiSecret',
-		'AuthBridgeTimeout',
 		'AuthBridgeAuthoritative',
-		'AuthBridgeGroupMap',
-		'AuthBridgeLocalOnlyUsers',
 		'AuthBridgePasswordChangeUrl',
 		'AuthBridgeSyncProfile',
 	];
 
 	/** @var ServiceOptions */
 	private $options;
-	/** @var HttpRequestFactory */
-	private $httpRequestFactory;
-	/** @var ILoadBalancer */
-	private $loadBalancer;
+	/** @var ApiClient */
+	private $client;
+	/** @var AccountOwnership */
+	private $ownership;
 	/** @var ProfileSync */
 	private $profileSync;
-	/** @var LoggerInterface channel 'AuthBridge' */
-	private $bridgeLogger;
-	/** @var ApiClient|null */
-	private $client = null;
 	/** @var WebsiteState what the website said of a linked account; a login re-checks it */
 	private $websiteState;
+	/** @var bool */
+	private $syncProfile;
+	/** @var LoggerInterface channel 'AuthBridge' */
+	private $bridgeLogger;
 
 	/**
 	 * @param Config $mainConfig
-	 * @param HttpRequestFactory $httpRequestFactory
-	 * @param ILoadBalancer $loadBalancer
-	 * @param UserGroupManager $userGroupManager
-	 * @param UserOptionsManager $userOptionsManager
+	 * @param ApiClient $client service AuthBridge.ApiClient
+	 * @param AccountOwnership $ownership service AuthBridge.AccountOwnership
+	 * @param ProfileSync $profileSync service AuthBridge.ProfileSync
+	 * @param WebsiteState $websiteState service AuthBridge.WebsiteState
 	 * @param LoggerInterface|null $logger defaults to the 'AuthBridge' channel
 	 */
 	public function __construct(
 		Config $mainConfig,
-		HttpRequestFactory $httpRequestFactory,
-		ILoadBalancer $loadBalancer,
-		UserGroupManager $userGroupManager,
-		UserOptionsManager $userOptionsManager,
+		ApiClient $client,
+		AccountOwnership $ownership,
+		ProfileSync $profileSync,
+		WebsiteState $websiteState,
 		?LoggerInterface $logger = null
 	) {
 		$this->options = new ServiceOptions( self::CONSTRUCTOR_OPTIONS, $mainConfig );
-		$this->options->assertRequiredOptions( self::CONSTRUCTOR_OPTIONS );
 		parent::__construct( [ 'authoritative' => (bool)$this->options->get( 'AuthBridgeAuthoritative' ) ] );
-		$this->httpRequestFactory = $httpRequestFactory;
-		$this->loadBalancer = $loadBalancer;
+		$this->client = $client;
+		$this->ownership = $ownership;
+		$this->profileSync = $profileSync;
+		$this->websiteState = $websiteState;
+		$this->syncProfile = (bool)$this->options->get( 'AuthBridgeSyncProfile' );
 		$this->bridgeLogger = $logger ?? LoggerFactory::getInstance( 'AuthBridge' );
-		$this->profileSync = new ProfileSync(
-			$userGroupManager,
-			$userOptionsManager,
-			(array)$this->options->get( 'AuthBridgeGroupMap' ),
-			$this->bridgeLogger
-		);
-		$this->websiteState = new WebsiteState( $userOptionsManager );
-	}
-
-	private function getClient(): ApiClient {
-		if ( !$this->client ) {
-			$this->client = new ApiClient(
-				$this->httpRequestFactory,
-				(string)$this->options->get( 'AuthBridgeApiUrl' ),
-				(string)$this->options->get( 'AuthBridgeApiSecret' ),
-				(float)$this->options->get( 'AuthBridgeTimeout' ),
-				$this->bridgeLogger
-			);
-		}
-		return $this->client;
 	}
 
 	/** @inheritDoc */
@@ -129,12 +104,18 @@ class AuthBridgePrimaryAuthenticationProvider extends AbstractPasswordPrimaryAut
 		}
 		// A wiki name goes to the API in canonical form; anything else (a website login or email,
 		// with a user source) as typed. Either way the API answers with the wiki name, which
-		// passResponse() checks against local-only accounts and links like any other.
+		// passWebsiteUser() checks with AccountOwnership like any other.
 		$asked = $name === false ? $typed : $name;
-		if ( $name !== false && $this->isLocalOnly( $name ) ) {
+		$account = $name === false ? null : $this->ownership->explain( $name );
+		if ( $account && $account->state === AccountStatus::TEMPORARY ) {
+			// Never a website user's name; temporary accounts have no password either.
+			$this->bridgeLogger->info( 'Refused to ask about {user}: the name is a temporary account\'s', [ 'user' => $name ] );
+			return AuthenticationResponse::newFail( wfMessage( 'authbridge-error-temporary' ) );
+		}
+		if ( $account && $account->isLocalOnly() ) {
 			// Not even asked: a local account's password is none of the website's business.
-			$this->bridgeLogger->debug( '{user} is local-only; leaving the login to local providers', [
-				'user' => $name,
+			$this->bridgeLogger->debug( '{user} is local-only ({state}); leaving the login to local providers', [
+				'user' => $name, 'state' => $account->state,
 			] );
 			return AuthenticationResponse::newAbstain();
 		}
@@ -143,7 +124,12 @@ class AuthBridgePrimaryAuthenticationProvider extends AbstractPasswordPrimaryAut
 		}
 
 		try {
-			$result = $this->getClient()->verify( $asked, $req->password, $this->endUserContext() );
+			$result = $this->client->verify( $asked, $req->password, $this->endUserContext() );
+		} catch ( MissingScopeException $e ) {
+			$this->bridgeLogger->error( 'Login of {user} failed: {reason}', [
+				'user' => $asked, 'reason' => $e->getMessage(), 'missingScopes' => $e->getScopes(),
+			] );
+			return AuthenticationResponse::newFail( wfMessage( 'authbridge-error-missingscope' ) );
 		} catch ( UnexpectedResponseException $e ) {
 			$this->bridgeLogger->error(
 				'Login of {user} failed: the identity API answered unexpectedly: {reason}', [
@@ -157,7 +143,7 @@ class AuthBridgePrimaryAuthenticationProvider extends AbstractPasswordPrimaryAut
 
 		switch ( $result->getOutcome() ) {
 			case VerifyResult::PASS:
-				// The PASS clears a disabled website state in ProfileSync::apply, after the login.
+				// The PASS clears a disabled website state in postAuthentication(), after the login.
 				return $this->passResponse( $req, $result->getUser() );
 			case VerifyResult::WRONG_PASSWORD:
 				return AuthenticationResponse::newFail( wfMessage( 'wrongpassword' ) );
@@ -165,7 +151,10 @@ class AuthBridgePrimaryAuthenticationProvider extends AbstractPasswordPrimaryAut
 				// Abstains unless authoritative, so local wiki accounts can still log in
 				return $this->failResponse( $req );
 			case VerifyResult::ACCOUNT_DISABLED:
-				$this->heardDisabled( $name );
+				if ( $account && $account->state === AccountStatus::LINKED ) {
+					// What the API says now; also refuses this account's bot passwords until a PASS.
+					$this->websiteState->heardAtLogin( $account->identity(), WebsiteState::DISABLED );
+				}
 				return AuthenticationResponse::newFail( wfMessage( 'authbridge-error-disabled' ) );
 			case VerifyResult::THROTTLED:
 				$this->bridgeLogger->info( 'Login of {user} throttled by the identity API', [ 'user' => $asked ] );
@@ -184,67 +173,17 @@ class AuthBridgePrimaryAuthenticationProvider extends AbstractPasswordPrimaryAut
 	 * @return AuthenticationResponse
 	 */
 	private function passResponse( PasswordAuthenticationRequest $req, RemoteUser $remote ) {
-		$name = $this->userNameUtils->getCanonical( $remote->username, UserNameUtils::RIGOR_CREATABLE );
-		if ( $name !== $remote->username ) {
-			$this->bridgeLogger->error(
-				'The identity API passed a user name MediaWiki cannot use: {remoteName}', [
-					'remoteName' => $remote->username,
-				]
-			);
-			return AuthenticationResponse::newFail( wfMessage( 'authbridge-error-unavailable' ) );
-		}
-		if ( $this->isLocalOnly( $name ) ) {
-			$this->bridgeLogger->warning(
-				'Refused to log in website user {user}: the wiki account of that name is local-only', [
-					'user' => $name,
-				]
-			);
-			return $this->failResponse( $req );
-		}
-		return $this->passWebsiteUser( $name, $remote, 'password' );
+		// A local-only account the website also knows (e.g. an alias the API resolves to "Admin"):
+		// the same answer as for a wrong password, and the wiki's own providers decide.
+		return $this->passWebsiteUser( $remote, 'password', $this->failResponse( $req ) );
 	}
 
 	/**
-	 * A name the website may never log in as: listed in $wgAuthBridgeLocalOnlyUsers, a system
-	 * user, or a wiki account with a usable local password. AuthBridge creates accounts without
-	 * a local password and refuses to give them one, so a password means the account was made on
-	 * the wiki (the installer's admin, accounts from before AuthBridge, createAndPromote.php).
-	 *
 	 * @param string $name canonical
-	 * @return bool
+	 * @return bool a name the password login never asks the website about
 	 */
 	public function isLocalOnly( string $name ): bool {
-		foreach ( (array)$this->options->get( 'AuthBridgeLocalOnlyUsers' ) as $listed ) {
-			if ( $this->userNameUtils->getCanonical( (string)$listed, UserNameUtils::RIGOR_NONE ) === $name ) {
-				return true;
-			}
-		}
-		$row = $this->loadBalancer->getConnection( DB_REPLICA )->selectRow(
-			'user',
-			[ 'user_password', 'user_token' ],
-			[ 'user_name' => $name ],
-			__METHOD__
-		);
-		if ( !$row ) {
-			return false;
-		}
-		if ( $row->user_token === User::INVALID_TOKEN ) {
-			return true;
-		}
-		return !( $this->getPassword( $row->user_password ) instanceof InvalidPassword );
-	}
-
-	/**
-	 * A password login re-checks the website state of a linked account (SPEC.md, "What the wiki
-	 * does"): ACCOUNT_DISABLED sets it (a PASS clears it, in ProfileSync::apply).
-	 *
-	 * @param string $name canonical, not local-only
-	 */
-	private function heardDisabled( string $name ): void {
-		$user = User::newFromName( $name );
-		if ( $user && $this->profileSync->linkedId( $name ) !== null ) {
-			$this->websiteState->heardAtLogin( $user, WebsiteState::DISABLED );
-		}
+		return $this->ownership->isLocalOnly( $name );
 	}
 
 	/** @return array the end user's context for the identity API (not the wiki server's) */
@@ -267,13 +206,13 @@ class AuthBridgePrimaryAuthenticationProvider extends AbstractPasswordPrimaryAut
 	}
 
 	/** @inheritDoc */
-	public function testUserExists( $username, $flags = User::READ_NORMAL ) {
+	public function testUserExists( $username, $flags = IDBAccessObject::READ_NORMAL ) {
 		$name = $this->userNameUtils->getCanonical( $username, UserNameUtils::RIGOR_USABLE );
 		if ( $name === false ) {
 			return false;
 		}
 		try {
-			return $this->getClient()->getUser( $name ) !== null;
+			return $this->client->getUser( $name ) !== null;
 		} catch ( UnexpectedResponseException $e ) {
 			$this->bridgeLogger->error( 'Could not look up {user} in the identity API: {reason}', [
 				'user' => $name, 'reason' => $e->getMessage(),
@@ -299,7 +238,7 @@ class AuthBridgePrimaryAuthenticationProvider extends AbstractPasswordPrimaryAut
 			: $this->userNameUtils->getCanonical( $req->username, UserNameUtils::RIGOR_USABLE );
 		// Only accounts AuthBridge logged in (linked to a website user): a new local account
 		// still needs its first password (createAndPromote.php, Special:CreateAccount).
-		if ( $name === false || $this->isLocalOnly( $name ) || $this->profileSync->linkedId( $name ) === null ) {
+		if ( $name === false || $this->ownership->explain( $name )->state !== AccountStatus::LINKED ) {
 			return StatusValue::newGood( 'ignored' );
 		}
 		$url = (string)$this->options->get( 'AuthBridgePasswordChangeUrl' );

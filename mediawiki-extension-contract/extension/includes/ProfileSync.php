@@ -2,43 +2,39 @@
 
 namespace MediaWiki\Extension\AuthBridge;
 
-use MediaWiki\Extension\AuthBridge\Lifecycle\WebsiteState;
+use MediaWiki\User\User;
+use MediaWiki\User\UserFactory;
 use MediaWiki\User\UserGroupManager;
-use MediaWiki\User\UserOptionsManager;
 use Psr\Log\LoggerInterface;
-use User;
+use Wikimedia\Rdbms\IDBAccessObject;
 
 /**
- * Copies email, real name and mapped groups from the website's user to the wiki account.
- * Only groups named in the group map are ever added or removed.
+ * Copies email, real name and mapped groups from the website's user to the wiki account, at
+ * every login while $wgAuthBridgeSyncProfile is on. Only groups named in the group map are ever
+ * added or removed, through UserGroupManager. (The link to the website user is not a profile
+ * field: AccountOwnership keeps it.)
  */
 class ProfileSync {
-	/** User option holding the website's stable user id; see README ("Local-only accounts"). */
-	public const LINK_OPTION = 'authbridge-id';
-
+	/** @var UserFactory */
+	private $userFactory;
 	/** @var UserGroupManager */
 	private $userGroupManager;
-	/** @var UserOptionsManager */
-	private $userOptionsManager;
 	/** @var array<string,string|string[]> */
 	private $groupMap;
 	/** @var LoggerInterface */
 	private $logger;
 
 	/**
+	 * @param UserFactory $userFactory
 	 * @param UserGroupManager $userGroupManager
-	 * @param UserOptionsManager $userOptionsManager
 	 * @param array $groupMap website group => wiki group or list of wiki groups
 	 * @param LoggerInterface $logger
 	 */
 	public function __construct(
-		UserGroupManager $userGroupManager,
-		UserOptionsManager $userOptionsManager,
-		array $groupMap,
-		LoggerInterface $logger
+		UserFactory $userFactory, UserGroupManager $userGroupManager, array $groupMap, LoggerInterface $logger
 	) {
+		$this->userFactory = $userFactory;
 		$this->userGroupManager = $userGroupManager;
-		$this->userOptionsManager = $userOptionsManager;
 		$this->groupMap = $groupMap;
 		$this->logger = $logger;
 	}
@@ -46,32 +42,14 @@ class ProfileSync {
 	/**
 	 * @param User $user the wiki account, already in the database
 	 * @param RemoteUser $remote
-	 * @param bool $syncProfile false: only record the link, leave profile and groups alone
 	 */
-	public function apply( User $user, RemoteUser $remote, bool $syncProfile = true ): void {
-		if ( $syncProfile ) {
-			$this->syncProfile( $user, $remote );
-			$this->syncGroups( $user, $remote->groups );
-		}
-		if ( $this->userOptionsManager->getOption( $user, self::LINK_OPTION ) !== $remote->id ) {
-			$this->userOptionsManager->setOption( $user, self::LINK_OPTION, $remote->id );
-			$this->userOptionsManager->saveOptions( $user );
-		}
-		// The API just passed this user: enabled on the website now (bot passwords work again).
-		( new WebsiteState( $this->userOptionsManager ) )->heardAtLogin( $user, WebsiteState::ACTIVE );
-	}
-
-	/**
-	 * @param string $name canonical wiki user name
-	 * @return string|null the website user id the wiki account is linked to, if any
-	 */
-	public function linkedId( string $name ): ?string {
-		$user = User::newFromName( $name );
-		if ( !$user || !$user->isRegistered() ) {
-			return null;
-		}
-		$id = $this->userOptionsManager->getOption( $user, self::LINK_OPTION );
-		return is_string( $id ) && $id !== '' ? $id : null;
+	public function apply( User $user, RemoteUser $remote ): void {
+		// A fresh copy from the primary database: the login may have saved the account since
+		// $user was loaded (e.g. its link, just after creating it), and saving a stale copy fails.
+		$fresh = $this->userFactory->newFromId( $user->getId() );
+		$fresh->load( IDBAccessObject::READ_LATEST );
+		$this->syncProfile( $fresh, $remote );
+		$this->syncGroups( $fresh, $remote->groups );
 	}
 
 	/**

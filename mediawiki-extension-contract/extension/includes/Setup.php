@@ -11,6 +11,7 @@ class Setup {
 	 * visitors cannot create wiki accounts, but logging in still creates them automatically.
 	 */
 	public static function onRegistration(): void {
+		Compat::register();
 		// phpcs:ignore MediaWiki.NamingConventions.ValidGlobalName.allowedPrefix
 		global $wgAuthBridgeAllowAccountCreation, $wgGroupPermissions;
 		if ( empty( $wgAuthBridgeAllowAccountCreation ) ) {

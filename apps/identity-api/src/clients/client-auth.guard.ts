@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { Request } from 'express';
 import type { AuthenticatedClient } from '@authbridge/accounts';
-import { DomainError, type Scope } from '@authbridge/contract';
+import { DomainError, MissingScopeError, type Scope } from '@authbridge/contract';
 import { IS_PUBLIC } from './public.decorator';
 import { REQUIRED_SCOPES } from './scopes.decorator';
 import { CLIENT_BEARER } from './client-bearer.strategy';
@@ -22,7 +22,8 @@ export class ClientAuthGuard extends AuthGuard(CLIENT_BEARER) {
     const client = context.switchToHttp().getRequest<Request & { client: AuthenticatedClient }>().client;
     const required = this.reflector.getAllAndOverride<Scope[]>(REQUIRED_SCOPES, targets) ?? [];
     const missing = required.filter((scope) => !client.scopes.includes(scope));
-    if (missing.length) throw new DomainError('FORBIDDEN', `This client lacks the scope ${missing.join(', ')}.`);
+    // The scopes go into the problem, so the wiki can tell its administrator which one to add.
+    if (missing.length) throw new MissingScopeError(missing);
     return true;
   }
 

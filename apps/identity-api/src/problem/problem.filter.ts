@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { DomainError, type ProblemCode } from '@authbridge/contract';
+import { DomainError, MissingScopeError, type ProblemCode } from '@authbridge/contract';
 import { problemFor } from './problem';
 
 /** HTTP errors Nest or Express raise themselves, mapped to contract codes by status. */
@@ -40,7 +40,10 @@ export class ProblemFilter implements ExceptionFilter {
 
     let problem;
     if (error instanceof DomainError) {
-      problem = problemFor(error.code, { detail: error.detail, errors: error.errors, requestId, retryAfterSeconds: error.retryAfterSeconds });
+      problem = problemFor(error.code, {
+        detail: error.detail, errors: error.errors, requestId, retryAfterSeconds: error.retryAfterSeconds,
+        missingScopes: error instanceof MissingScopeError ? error.missingScopes : undefined,
+      });
     } else if (bodyParserCode(error)) {
       problem = problemFor(bodyParserCode(error)!, { requestId });
     } else if ((error as { cause?: unknown })?.cause instanceof URIError) {

@@ -30,7 +30,7 @@ const TITLES: Record<ProblemCode, string> = {
   USERS_READ_ONLY: 'Users are managed by the website',
 };
 
-export function problemFor(code: ProblemCode, extra: { detail?: string; errors?: ProblemField[]; instance?: string; requestId?: string; retryAfterSeconds?: number } = {}): Problem {
+export function problemFor(code: ProblemCode, extra: { detail?: string; errors?: ProblemField[]; instance?: string; requestId?: string; retryAfterSeconds?: number; missingScopes?: string[] } = {}): Problem {
   const problem: Problem = {
     type: PROBLEM_TYPE_PREFIX + code.toLowerCase().replace(/_/g, '-'),
     title: TITLES[code],
@@ -42,5 +42,6 @@ export function problemFor(code: ProblemCode, extra: { detail?: string; errors?:
   if (extra.instance) problem.instance = extra.instance;
   if (extra.requestId) problem.requestId = extra.requestId;
   if (extra.retryAfterSeconds !== undefined) problem.retryAfterSeconds = extra.retryAfterSeconds;
+  if (extra.missingScopes?.length) problem.missingScopes = extra.missingScopes;
   return problem;
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AccountsService } from '@authbridge/accounts';
-import { DomainError, type UserJson, type UserPage } from '@authbridge/contract';
+import { DomainError, MissingScopeError, type UserJson, type UserPage } from '@authbridge/contract';
 import type { AuthenticatedClient } from '@authbridge/accounts';
 import type { Request } from 'express';
 import { actorOf } from '../clients/caller';
@@ -59,7 +59,8 @@ export class UsersController {
   async setPassword(@Param('username') username: string, @Body() body: SetPasswordDto, @Req() request: Request & { client: AuthenticatedClient }): Promise<void> {
     // Editing profiles must not be enough to take an account over by resetting its password.
     if (body.currentPassword === undefined && !request.client.scopes.includes('users:password')) {
-      throw new DomainError('FORBIDDEN', 'Setting a password without currentPassword needs the scope users:password.');
+      // a reset (no current password) needs the extra scope; the problem names it like the guard's
+      throw new MissingScopeError(['users:password']);
     }
     await this.accounts.setPassword(username, body.password, body.currentPassword, actorOf(request));
   }

@@ -8,7 +8,6 @@ use MediaWiki\Block\CompositeBlock;
 use MediaWiki\Block\Hook\GetUserBlockHook;
 use MediaWiki\Block\SystemBlock;
 use MediaWiki\User\Hook\UserIsLockedHook;
-use MediaWiki\User\UserOptionsManager;
 
 /**
  * While the website says an account is disabled or deleted: it is locked (BotPassword::login
@@ -21,8 +20,11 @@ class LifecycleHooks implements UserIsLockedHook, GetUserBlockHook {
 	/** @var WebsiteState */
 	private $websiteState;
 
-	public function __construct( UserOptionsManager $userOptionsManager ) {
-		$this->websiteState = new WebsiteState( $userOptionsManager );
+	/**
+	 * @param WebsiteState $websiteState service AuthBridge.WebsiteState
+	 */
+	public function __construct( WebsiteState $websiteState ) {
+		$this->websiteState = $websiteState;
 	}
 
 	/** @inheritDoc */

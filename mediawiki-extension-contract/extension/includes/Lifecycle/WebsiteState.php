@@ -9,7 +9,9 @@ use MediaWiki\User\UserOptionsManager;
  * The website state of a linked wiki account as the wiki last heard it: from the back channel
  * (with the change's seq, so a late retry never undoes a newer change) or from a password login
  * (PASS clears it, ACCOUNT_DISABLED sets it). Kept in a hidden user option beside the link
- * (`authbridge-id`); users cannot set it (ApiOptions refuses options no preference declares).
+ * (`authbridge-id`); users cannot set it (ApiOptions refuses options no preference declares), and
+ * the SaveUserOptions guard (AccountHooks) keeps "restore all default settings" or other code
+ * from clearing it: only this class writes it.
  */
 class WebsiteState {
 	public const OPTION = 'authbridge-website-state';
@@ -22,6 +24,8 @@ class WebsiteState {
 
 	/** @var UserOptionsManager */
 	private $options;
+	/** @var bool[] user id => this class is saving the option (the guard lets it through) */
+	private static $writing = [];
 
 	public function __construct( UserOptionsManager $options ) {
 		$this->options = $options;
@@ -85,8 +89,18 @@ class WebsiteState {
 		}
 	}
 
+	/** For the SaveUserOptions guard: true while this class saves the state of $user. */
+	public function isWriting( UserIdentity $user ): bool {
+		return isset( self::$writing[$user->getId()] );
+	}
+
 	private function save( UserIdentity $user, string $state, int $seq ): void {
-		$this->options->setOption( $user, self::OPTION, json_encode( [ 'state' => $state, 'seq' => $seq ] ) );
-		$this->options->saveOptions( $user );
+		self::$writing[$user->getId()] = true;
+		try {
+			$this->options->setOption( $user, self::OPTION, json_encode( [ 'state' => $state, 'seq' => $seq ] ) );
+			$this->options->saveOptions( $user );
+		} finally {
+			unset( self::$writing[$user->getId()] );
+		}
 	}
 }

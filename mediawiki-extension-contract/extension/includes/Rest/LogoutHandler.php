@@ -2,14 +2,8 @@
 
 namespace MediaWiki\Extension\AuthBridge\Rest;
 
-use BagOStuff;
-use Config;
-use MediaWiki\Auth\AuthManager;
-use MediaWiki\Extension\AuthBridge\AuthBridgePrimaryAuthenticationProvider;
 use MediaWiki\Extension\AuthBridge\Lifecycle\AccountLifecycle;
 use MediaWiki\Extension\AuthBridge\Lifecycle\BackChannelToken;
-use MediaWiki\Extension\AuthBridge\Lifecycle\LinkedAccounts;
-use MediaWiki\Extension\AuthBridge\Lifecycle\WebsiteState;
 use MediaWiki\Extension\AuthBridge\Sso\SsoServices;
 use MediaWiki\Extension\AuthBridge\Sso\TicketException;
 use MediaWiki\Extension\AuthBridge\Sso\TicketVerifier;
@@ -17,49 +11,60 @@ use MediaWiki\Extension\AuthBridge\UnexpectedResponseException;
 use MediaWiki\Logger\LoggerFactory;
 use MediaWiki\Rest\Handler;
 use MediaWiki\Rest\Response;
-use MediaWiki\Session\SessionManager;
-use MediaWiki\Http\HttpRequestFactory;
-use MediaWiki\MediaWikiServices;
-use MediaWiki\User\BotPasswordStore;
-use MediaWiki\User\UserFactory;
-use MediaWiki\User\UserOptionsManager;
-use WANObjectCache;
-use Wikimedia\Rdbms\ILoadBalancer;
+use MediaWiki\Rest\Validator\Validator;
+use Wikimedia\ParamValidator\ParamValidator;
 
 /**
  * POST /rest.php/authbridge/v1/logout {"logoutToken": "…"} — the back channel: single logout and
  * account changes (SPEC.md, "The account's life follows the website"). The identity API signs
  * the token with its ticket key (typ logout+jwt, aud = this wiki), so no extra secret is shared;
- * AccountLifecycle acts on the wiki account linked to the token's `uid`.
+ * AccountLifecycle acts on the wiki accounts linked to the token's `uid`, never by name.
  */
 class LogoutHandler extends Handler {
 	/** @var SsoServices */
 	private $sso;
-	/** @var AccountLifecycle|null null: the password provider is not configured, so local-only accounts cannot be told apart */
+	/** @var AccountLifecycle */
 	private $lifecycle;
 
-	public function __construct( SsoServices $sso, ?AccountLifecycle $lifecycle ) {
+	public function __construct( SsoServices $sso, AccountLifecycle $lifecycle ) {
 		$this->sso = $sso;
 		$this->lifecycle = $lifecycle;
 	}
 
-	/** extension.json `factory`, with the services SsoServices and AccountLifecycle need. */
-	public static function factory(
-		UserFactory $userFactory, Config $mainConfig, HttpRequestFactory $httpRequestFactory,
-		WANObjectCache $cache, BagOStuff $stash, ILoadBalancer $loadBalancer,
-		UserOptionsManager $userOptionsManager, BotPasswordStore $botPasswordStore, AuthManager $authManager
-	): self {
-		$provider = $authManager->getAuthenticationProvider( AuthBridgePrimaryAuthenticationProvider::class );
-		$lifecycle = $provider instanceof AuthBridgePrimaryAuthenticationProvider ? new AccountLifecycle(
-			new LinkedAccounts( $loadBalancer, $userFactory, [ $provider, 'isLocalOnly' ] ),
-			new WebsiteState( $userOptionsManager ),
-			// The SessionManager service where core has one (1.45+); 1.39-1.44 only have the singleton.
-			method_exists( MediaWikiServices::class, 'getSessionManager' )
-				? MediaWikiServices::getInstance()->getSessionManager() : SessionManager::singleton(),
-			$botPasswordStore,
-			LoggerFactory::getInstance( 'AuthBridge' )
-		) : null;
-		return new self( new SsoServices( $mainConfig, $httpRequestFactory, $cache, $stash ), $lifecycle );
+	/**
+	 * extension.json `factory` (services AuthBridge.SsoServices, AuthBridge.AccountLifecycle):
+	 * MediaWiki 1.42 and later read the body through getBodyParamSettings(); before that,
+	 * LegacyBodyLogoutHandler hands the same settings to a body validator.
+	 */
+	public static function factory( SsoServices $sso, AccountLifecycle $lifecycle ): self {
+		return method_exists( Handler::class, 'getBodyParamSettings' )
+			? new self( $sso, $lifecycle )
+			: new LegacyBodyLogoutHandler( $sso, $lifecycle );
+	}
+
+	/**
+	 * The body: the signed logout token. Not required here, so that a missing one gets the
+	 * contract's answer (400 TICKET_INVALID) rather than MediaWiki's validation error.
+	 *
+	 * @return array[]
+	 */
+	public function getBodyParamSettings(): array {
+		return [
+			'logoutToken' => [
+				self::PARAM_SOURCE => 'body',
+				ParamValidator::PARAM_TYPE => 'string',
+				ParamValidator::PARAM_REQUIRED => false,
+				ParamValidator::PARAM_DEFAULT => '',
+			],
+		];
+	}
+
+	/**
+	 * Fields a later contract version adds are ignored, as everywhere in the contract.
+	 *
+	 * @param Validator $restValidator
+	 */
+	protected function detectExtraneousBodyFields( Validator $restValidator ) {
 	}
 
 	public function execute(): Response {
@@ -67,7 +72,7 @@ class LogoutHandler extends Handler {
 		if ( !$this->sso->isEnabled() ) {
 			return $this->problem( 404, 'SSO_DISABLED' );
 		}
-		$body = json_decode( $this->getRequest()->getBody()->getContents(), true );
+		$body = $this->getValidatedBody();
 		$token = is_array( $body ) ? ( $body['logoutToken'] ?? null ) : null;
 		if ( !is_string( $token ) || $token === '' ) {
 			return $this->problem( 400, TicketException::INVALID );
@@ -77,12 +82,6 @@ class LogoutHandler extends Handler {
 			$login = $this->sso->ticketLogin();
 			$claims = $login->verify( $token, TicketVerifier::TYP_LOGOUT, $now );
 			$action = BackChannelToken::fromClaims( $claims );
-			if ( !$this->lifecycle ) {
-				// Fail loudly, so the API retries: without the password provider nothing tells
-				// a local-only account from a website account.
-				$logger->error( 'Back channel: AuthBridgePrimaryAuthenticationProvider is not configured; cannot act on website user {uid}', [ 'uid' => $action->uid ] );
-				return $this->problem( 503, 'UNAVAILABLE' );
-			}
 			$login->usedTickets()->consume( $claims['jti'], $claims['exp'], $now );
 		} catch ( TicketException $e ) {
 			$logger->warning( 'Single logout refused ({code}): {reason}', [

@@ -2,25 +2,23 @@
 
 namespace MediaWiki\Extension\AuthBridge\Special;
 
-use BagOStuff;
-use Config;
-use Html;
-use MediaWiki\Http\HttpRequestFactory;
 use MediaWiki\Auth\AuthenticationResponse;
 use MediaWiki\Auth\AuthManager;
 use MediaWiki\Auth\RememberMeAuthenticationRequest;
+use MediaWiki\Extension\AuthBridge\Compat;
+use MediaWiki\Extension\AuthBridge\MissingScopeException;
 use MediaWiki\Extension\AuthBridge\Sso\AutoLogin;
 use MediaWiki\Extension\AuthBridge\Sso\BrowserNonce;
 use MediaWiki\Extension\AuthBridge\Sso\SsoAuthenticationRequest;
 use MediaWiki\Extension\AuthBridge\Sso\SsoServices;
 use MediaWiki\Extension\AuthBridge\Sso\TicketException;
 use MediaWiki\Extension\AuthBridge\UnexpectedResponseException;
+use MediaWiki\Html\Html;
 use MediaWiki\Logger\LoggerFactory;
-use Message;
-use SpecialPage;
-use Title;
-use UnlistedSpecialPage;
-use WANObjectCache;
+use MediaWiki\Message\Message;
+use MediaWiki\SpecialPage\SpecialPage;
+use MediaWiki\SpecialPage\UnlistedSpecialPage;
+use MediaWiki\Title\Title;
 
 /**
  * Special:AuthBridgeLogin?ticket=…[&returnto=Page] — where the website sends a person with a
@@ -49,18 +47,14 @@ class SpecialAuthBridgeLogin extends UnlistedSpecialPage {
 	/** @var SsoServices */
 	private $sso;
 
+	/**
+	 * @param AuthManager $authManager
+	 * @param SsoServices $sso service AuthBridge.SsoServices
+	 */
 	public function __construct( AuthManager $authManager, SsoServices $sso ) {
 		parent::__construct( 'AuthBridgeLogin' );
 		$this->authManager = $authManager;
 		$this->sso = $sso;
-	}
-
-	/** extension.json `factory`, with the services SsoServices needs. */
-	public static function factory(
-		AuthManager $authManager, Config $mainConfig, HttpRequestFactory $httpRequestFactory,
-		WANObjectCache $cache, BagOStuff $stash
-	): self {
-		return new self( $authManager, new SsoServices( $mainConfig, $httpRequestFactory, $cache, $stash ) );
 	}
 
 	/** @inheritDoc */
@@ -88,7 +82,7 @@ class SpecialAuthBridgeLogin extends UnlistedSpecialPage {
 			return;
 		}
 		if ( $request->getCheck( 'noticket' ) ) {
-			BrowserNonce::clear( $request->response() );
+			BrowserNonce::clear( $request );
 			AutoLogin::remember( $request->response(), $this->getConfig() );
 			$target = self::safeReturnTo( $returnParam ) ?? Title::newMainPage();
 			$out->redirect( $target->getFullURL() );
@@ -105,17 +99,20 @@ class SpecialAuthBridgeLogin extends UnlistedSpecialPage {
 			return;
 		}
 
-		$browserNonce = $request->getCookie( BrowserNonce::COOKIE );
 		// Used once, whatever the outcome: the next attempt starts over with a fresh nonce.
-		BrowserNonce::clear( $request->response() );
+		[ $browserNonce, $noNonceReason ] = BrowserNonce::take( $request, time() );
 		try {
 			[ $redeemed ] = $this->sso->ticketLogin()->prove(
-				$ticket, time(), $browserNonce, $this->sso->requireNonce() );
+				$ticket, time(), $browserNonce, $this->sso->requireNonce(), $noNonceReason );
 		} catch ( TicketException $e ) {
 			$logger->info( 'SSO: ticket refused ({code}): {reason}', [
 				'code' => $e->getTicketCode(), 'reason' => $e->getMessage(),
 			] );
 			$this->showError( self::TICKET_MESSAGES[$e->getTicketCode()] ?? 'authbridge-sso-error-invalid' );
+			return;
+		} catch ( MissingScopeException $e ) {
+			$logger->error( 'SSO: {reason}', [ 'reason' => $e->getMessage(), 'missingScopes' => $e->getScopes() ] );
+			$this->showError( 'authbridge-error-missingscope' );
 			return;
 		} catch ( UnexpectedResponseException $e ) {
 			$logger->error( 'SSO: the identity API answered unexpectedly: {reason}', [
@@ -168,10 +165,16 @@ class SpecialAuthBridgeLogin extends UnlistedSpecialPage {
 			return;
 		}
 		$request = $this->getRequest();
+		if ( !BrowserNonce::canBindThisBrowser( $request ) ) {
+			LoggerFactory::getInstance( 'AuthBridge' )->error(
+				'SSO: single sign-on needs the wiki on HTTPS (its browser binding is a Secure cookie)' );
+			$this->showError( 'authbridge-sso-error-https' );
+			return;
+		}
 		$this->getOutput()->redirect( wfAppendQuery( $startUrl, [
 			'returnto' => $target->isMainPage() ? '' : $target->getPrefixedText(),
-			'wiki' => (string)$this->sso->options->get( 'AuthBridgeWikiId' ),
-			'nonce' => BrowserNonce::start( $request->response() ),
+			'wiki' => $this->sso->wikiId(),
+			'nonce' => BrowserNonce::start( $request, time() ),
 		] ) );
 	}
 
@@ -205,7 +208,7 @@ class SpecialAuthBridgeLogin extends UnlistedSpecialPage {
 	private function showError( $message ): void {
 		$out = $this->getOutput();
 		$out->setStatusCode( 400 );
-		$out->setPageTitle( $this->msg( 'authbridge-sso-error-title' ) );
+		Compat::setPageTitleMsg( $out, $this->msg( 'authbridge-sso-error-title' ) );
 		$text = $message instanceof Message ? $message->inLanguage( $this->getLanguage() ) : $this->msg( $message );
 		$out->addHTML( Html::errorBox( $text->parse(), '', 'authbridge-sso-error' ) );
 		$returnTo = self::safeReturnTo( $this->getRequest()->getVal( 'returnto' ) );

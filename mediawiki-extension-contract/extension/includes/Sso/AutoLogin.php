@@ -2,8 +2,8 @@
 
 namespace MediaWiki\Extension\AuthBridge\Sso;
 
-use Config;
-use WebResponse;
+use MediaWiki\Config\Config;
+use MediaWiki\Request\WebResponse;
 
 /**
  * State of the automatic-login bounce, kept in one cookie of the wiki:

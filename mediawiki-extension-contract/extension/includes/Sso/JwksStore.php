@@ -2,10 +2,10 @@
 
 namespace MediaWiki\Extension\AuthBridge\Sso;
 
-use BagOStuff;
 use MediaWiki\Extension\AuthBridge\ApiClient;
 use MediaWiki\Extension\AuthBridge\UnexpectedResponseException;
-use WANObjectCache;
+use Wikimedia\ObjectCache\BagOStuff;
+use Wikimedia\ObjectCache\WANObjectCache;
 
 /**
  * The identity API's public keys, cached in the WAN cache for TicketVerifier::JWKS_MAX_AGE (30 s,

@@ -9,9 +9,9 @@ use MediaWiki\Extension\AuthBridge\RemoteUser;
  * Carries an identity that Special:AuthBridgeLogin has already proven (ticket signature
  * checked, ticket redeemed at the identity API) into AuthManager::beginAuthentication.
  *
- * It has no fields, and no provider offers it in getAuthenticationRequests(), so neither the
- * login form nor action=clientlogin can ever build one from what a client sends: only PHP
- * code holding a RemoteUser can.
+ * No provider offers it in getAuthenticationRequests() and loadFromSubmission() refuses every
+ * submission, so neither the login form nor action=clientlogin can ever build one from what a
+ * client sends: only PHP code holding a RemoteUser can.
  */
 class SsoAuthenticationRequest extends AuthenticationRequest {
 	/** @var RemoteUser */
@@ -23,9 +23,21 @@ class SsoAuthenticationRequest extends AuthenticationRequest {
 		$this->required = self::REQUIRED;
 	}
 
-	/** @inheritDoc */
+	/**
+	 * Only the user name, and hidden: so AuthManager's login throttle counts (and, after the
+	 * login, clears) this name as for any login, instead of a name-less key. No form ever shows
+	 * it (no provider offers this request) and loadFromSubmission() never fills it.
+	 *
+	 * @inheritDoc
+	 */
 	public function getFieldInfo() {
-		return [];
+		return [
+			'username' => [
+				'type' => 'hidden',
+				'label' => wfMessage( 'userlogin-yourname' ),
+				'help' => wfMessage( 'authmanager-username-help' ),
+			],
+		];
 	}
 
 	/** @inheritDoc */

@@ -2,11 +2,11 @@
 
 namespace MediaWiki\Extension\AuthBridge\Sso;
 
-use Config;
+use MediaWiki\Config\Config;
+use MediaWiki\Context\RequestContext;
 use MediaWiki\Hook\MediaWikiPerformActionHook;
 use MediaWiki\Hook\UserLogoutCompleteHook;
 use MediaWiki\SpecialPage\Hook\SpecialPageBeforeExecuteHook;
-use RequestContext;
 
 /**
  * Automatic login (a bounce through the website on an anonymous page view) and the hand-over
@@ -36,6 +36,7 @@ class SsoHooks implements MediaWikiPerformActionHook, UserLogoutCompleteHook, Sp
 			|| $request->getMethod() !== 'GET' || $mediaWiki->getAction() !== 'view'
 			|| $user->isRegistered() || !$title->canExist()
 			|| AutoLogin::isBot( (string)$request->getHeader( 'User-Agent' ) )
+			|| !BrowserNonce::canBindThisBrowser( $request )
 		) {
 			return true;
 		}
@@ -49,7 +50,7 @@ class SsoHooks implements MediaWikiPerformActionHook, UserLogoutCompleteHook, Sp
 			$output->redirect( wfAppendQuery( $url, [
 				'returnto' => $title->getPrefixedText(),
 				'wiki' => (string)$this->config->get( 'AuthBridgeWikiId' ),
-				'nonce' => BrowserNonce::start( $request->response() ),
+				'nonce' => BrowserNonce::start( $request, time() ),
 			] ) );
 			return false;
 		}

@@ -3,56 +3,55 @@
 namespace MediaWiki\Extension\AuthBridge\Sso;
 
 use BadMethodCallException;
-use Config;
 use MediaWiki\Auth\AbstractPrimaryAuthenticationProvider;
 use MediaWiki\Auth\AuthenticationRequest;
 use MediaWiki\Auth\AuthenticationResponse;
-use MediaWiki\Config\ServiceOptions;
-use MediaWiki\Extension\AuthBridge\AuthBridgePrimaryAuthenticationProvider;
+use MediaWiki\Config\Config;
+use MediaWiki\Extension\AuthBridge\Account\AccountOwnership;
+use MediaWiki\Extension\AuthBridge\Lifecycle\WebsiteState;
 use MediaWiki\Extension\AuthBridge\PassesWebsiteUsers;
 use MediaWiki\Extension\AuthBridge\ProfileSync;
 use MediaWiki\Extension\AuthBridge\RemoteUser;
 use MediaWiki\Logger\LoggerFactory;
-use MediaWiki\User\UserGroupManager;
-use MediaWiki\User\UserNameUtils;
-use MediaWiki\User\UserOptionsManager;
 use Psr\Log\LoggerInterface;
 use StatusValue;
-use User;
+use Wikimedia\Rdbms\IDBAccessObject;
 
 /**
  * Passes a login that Special:AuthBridgeLogin proved with a single-sign-on ticket, so the wiki
  * logs the person in itself: SessionManager sets the wiki's own cookies, remember-me and
  * auto-creation work as with the login form, and profile and groups are synced by the same
- * ProfileSync as the password login. Abstains on everything else (forms, clientlogin, bots).
+ * ProfileSync as the password login. Which wiki account the ticket may log into is decided by
+ * AccountOwnership, the same service the password login uses, so this provider cannot be
+ * configured into skipping it (it fails closed: no ownership service, no provider). Abstains
+ * on everything else (forms, clientlogin, bots).
  */
 class SsoPrimaryAuthenticationProvider extends AbstractPrimaryAuthenticationProvider {
 	use PassesWebsiteUsers;
 
-	public const CONSTRUCTOR_OPTIONS = [
-		'AuthBridgeGroupMap',
-		'AuthBridgeSyncProfile',
-	];
-
-	/** @var ServiceOptions */
-	private $options;
+	/** @var AccountOwnership */
+	private $ownership;
 	/** @var ProfileSync */
 	private $profileSync;
+	/** @var WebsiteState */
+	private $websiteState;
+	/** @var bool */
+	private $syncProfile;
 	/** @var LoggerInterface */
 	private $bridgeLogger;
 
 	public function __construct(
 		Config $mainConfig,
-		UserGroupManager $userGroupManager,
-		UserOptionsManager $userOptionsManager,
+		AccountOwnership $ownership,
+		ProfileSync $profileSync,
+		WebsiteState $websiteState,
 		?LoggerInterface $logger = null
 	) {
-		$this->options = new ServiceOptions( self::CONSTRUCTOR_OPTIONS, $mainConfig );
+		$this->ownership = $ownership;
+		$this->profileSync = $profileSync;
+		$this->websiteState = $websiteState;
+		$this->syncProfile = (bool)$mainConfig->get( 'AuthBridgeSyncProfile' );
 		$this->bridgeLogger = $logger ?? LoggerFactory::getInstance( 'AuthBridge' );
-		$this->profileSync = new ProfileSync(
-			$userGroupManager, $userOptionsManager,
-			(array)$this->options->get( 'AuthBridgeGroupMap' ), $this->bridgeLogger
-		);
 	}
 
 	/** @inheritDoc */
@@ -67,26 +66,12 @@ class SsoPrimaryAuthenticationProvider extends AbstractPrimaryAuthenticationProv
 		if ( !$req || !( $req->remoteUser instanceof RemoteUser ) ) {
 			return AuthenticationResponse::newAbstain();
 		}
-		$remote = $req->remoteUser;
-		$name = $this->userNameUtils->getCanonical( $remote->username, UserNameUtils::RIGOR_CREATABLE );
-		if ( $name !== $remote->username ) {
-			$this->bridgeLogger->error( 'SSO: the identity API named a user MediaWiki cannot use: {remoteName}', [
-				'remoteName' => $remote->username,
-			] );
-			return AuthenticationResponse::newFail( wfMessage( 'authbridge-error-unavailable' ) );
-		}
-		$passwordProvider = $this->manager->getAuthenticationProvider( AuthBridgePrimaryAuthenticationProvider::class );
-		if ( $passwordProvider instanceof AuthBridgePrimaryAuthenticationProvider && $passwordProvider->isLocalOnly( $name ) ) {
-			$this->bridgeLogger->warning( 'SSO: refused {user}: the wiki account of that name is local-only', [
-				'user' => $name,
-			] );
-			return AuthenticationResponse::newFail( wfMessage( 'authbridge-sso-error-localonly' ) );
-		}
-		return $this->passWebsiteUser( $name, $remote, 'ticket' );
+		return $this->passWebsiteUser( $req->remoteUser, 'ticket',
+			AuthenticationResponse::newFail( wfMessage( 'authbridge-sso-error-localonly' ) ) );
 	}
 
 	/** @inheritDoc */
-	public function testUserExists( $username, $flags = User::READ_NORMAL ) {
+	public function testUserExists( $username, $flags = IDBAccessObject::READ_NORMAL ) {
 		// The password provider answers for website accounts; this one only ever passes tickets.
 		return false;
 	}

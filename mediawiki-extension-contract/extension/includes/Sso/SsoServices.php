@@ -2,20 +2,18 @@
 
 namespace MediaWiki\Extension\AuthBridge\Sso;
 
-use BagOStuff;
-use Config;
 use MediaWiki\Config\ServiceOptions;
 use MediaWiki\Extension\AuthBridge\ApiClient;
-use MediaWiki\Http\HttpRequestFactory;
-use MediaWiki\Logger\LoggerFactory;
-use WANObjectCache;
+use Wikimedia\ObjectCache\BagOStuff;
+use Wikimedia\ObjectCache\WANObjectCache;
 
-/** Builds the single-sign-on objects from the wiki's settings, for the special page and the REST route. */
+/**
+ * The single-sign-on settings and objects (service AuthBridge.SsoServices), shared by
+ * Special:AuthBridgeLogin, the hooks and the logout REST route.
+ */
 class SsoServices {
 	public const CONSTRUCTOR_OPTIONS = [
 		'AuthBridgeApiUrl',
-		'AuthBridgeApiSecret',
-		'AuthBridgeTimeout',
 		'AuthBridgeWikiId',
 		'AuthBridgeSsoIssuer',
 		'AuthBridgeAutoLoginUrl',
@@ -26,24 +24,30 @@ class SsoServices {
 
 	/** @var ServiceOptions */
 	public $options;
-	/** @var HttpRequestFactory */
-	private $httpRequestFactory;
+	/** @var ApiClient */
+	private $client;
 	/** @var WANObjectCache */
 	private $cache;
 	/** @var BagOStuff */
 	private $stash;
+	/** @var TicketLogin|null */
+	private $ticketLogin = null;
 
-	public function __construct( Config $mainConfig, HttpRequestFactory $httpRequestFactory, WANObjectCache $cache, BagOStuff $stash ) {
-		$this->options = new ServiceOptions( self::CONSTRUCTOR_OPTIONS, $mainConfig );
-		$this->httpRequestFactory = $httpRequestFactory;
+	public function __construct( ServiceOptions $options, ApiClient $client, WANObjectCache $cache, BagOStuff $stash ) {
+		$options->assertRequiredOptions( self::CONSTRUCTOR_OPTIONS );
+		$this->options = $options;
+		$this->client = $client;
 		$this->cache = $cache;
 		$this->stash = $stash;
 	}
 
 	/** @return bool false until $wgAuthBridgeWikiId is set */
 	public function isEnabled(): bool {
-		return (string)$this->options->get( 'AuthBridgeWikiId' ) !== ''
-			&& (string)$this->options->get( 'AuthBridgeApiUrl' ) !== '';
+		return $this->wikiId() !== '' && (string)$this->options->get( 'AuthBridgeApiUrl' ) !== '';
+	}
+
+	public function wikiId(): string {
+		return (string)$this->options->get( 'AuthBridgeWikiId' );
 	}
 
 	/** @return string where Special:AuthBridgeLogin?start=1 sends the browser for a ticket; '' when nowhere */
@@ -57,20 +61,15 @@ class SsoServices {
 	}
 
 	public function ticketLogin(): TicketLogin {
-		$apiUrl = (string)$this->options->get( 'AuthBridgeApiUrl' );
-		$client = new ApiClient(
-			$this->httpRequestFactory,
-			$apiUrl,
-			(string)$this->options->get( 'AuthBridgeApiSecret' ),
-			(float)$this->options->get( 'AuthBridgeTimeout' ),
-			LoggerFactory::getInstance( 'AuthBridge' )
-		);
-		return new TicketLogin(
-			$client,
-			new JwksStore( $client, $this->cache, $this->stash, $apiUrl ),
-			new UsedTickets( $this->stash ),
-			(string)$this->options->get( 'AuthBridgeSsoIssuer' ),
-			(string)$this->options->get( 'AuthBridgeWikiId' )
-		);
+		if ( !$this->ticketLogin ) {
+			$this->ticketLogin = new TicketLogin(
+				$this->client,
+				new JwksStore( $this->client, $this->cache, $this->stash, (string)$this->options->get( 'AuthBridgeApiUrl' ) ),
+				new UsedTickets( $this->stash ),
+				(string)$this->options->get( 'AuthBridgeSsoIssuer' ),
+				$this->wikiId()
+			);
+		}
+		return $this->ticketLogin;
 	}
 }

@@ -36,16 +36,19 @@ class TicketLogin {
 	 *
 	 * @param string $ticket
 	 * @param int $now
-	 * @param string|null $browserNonce this browser's nonce cookie (BrowserNonce)
+	 * @param string|null $browserNonce this browser's nonce (BrowserNonce::take())
 	 * @param bool $requireNonce $wgAuthBridgeSsoRequireNonce
+	 * @param string|null $noNonceReason why there is no nonce, for the log
 	 * @return array [ RedeemedTicket, array claims ]
 	 * @throws TicketException
 	 * @throws UnexpectedResponseException
 	 */
-	public function prove( string $ticket, int $now, ?string $browserNonce, bool $requireNonce = true ): array {
+	public function prove(
+		string $ticket, int $now, ?string $browserNonce, bool $requireNonce = true, ?string $noNonceReason = null
+	): array {
 		$claims = $this->verify( $ticket, TicketVerifier::TYP_TICKET, $now );
 		$this->used->consume( $claims['jti'], $claims['exp'], $now );
-		BrowserNonce::check( $claims, $browserNonce, $requireNonce );
+		BrowserNonce::check( $claims, $browserNonce, $requireNonce, $noNonceReason );
 		$redeemed = $this->client->redeemTicket( $ticket );
 		if ( $redeemed->user->username !== $claims['sub'] || $redeemed->audience !== $this->wikiId ) {
 			throw new UnexpectedResponseException( 'redeem answered another user or wiki than the ticket names' );

@@ -2,7 +2,7 @@
 
 namespace MediaWiki\Extension\AuthBridge\Sso;
 
-use BagOStuff;
+use Wikimedia\ObjectCache\BagOStuff;
 
 /**
  * The wiki's own note of tickets it has seen, in MediaWiki's main stash (BagOStuff::add is

@@ -6,6 +6,8 @@ use MediaWiki\Extension\AuthBridge\Lifecycle\BackChannelToken;
 use MediaWiki\Extension\AuthBridge\Sso\TicketException;
 use MediaWiki\Extension\AuthBridge\Sso\TicketVerifier;
 use PHPUnit\Framework\TestCase;
+use PHPUnit\Framework\Attributes\CoversClass;
+use PHPUnit\Framework\Attributes\DataProvider;
 
 /**
  * One test per vector of vectors/sso-account-events.json: the wiki reads every back-channel
@@ -14,6 +16,8 @@ use PHPUnit\Framework\TestCase;
  * @covers \MediaWiki\Extension\AuthBridge\Lifecycle\BackChannelToken
  * @covers \MediaWiki\Extension\AuthBridge\Sso\TicketVerifier
  */
+#[CoversClass( BackChannelToken::class )]
+#[CoversClass( TicketVerifier::class )]
 class AccountEventVectorsTest extends TestCase {
 	private static function file(): array {
 		$file = dirname( __DIR__, 3 ) . '/vectors/sso-account-events.json';
@@ -29,6 +33,7 @@ class AccountEventVectorsTest extends TestCase {
 	/**
 	 * @dataProvider provideVectors
 	 */
+	#[DataProvider( 'provideVectors' )]
 	public function testVector( array $vector ) {
 		$doc = self::file();
 		$context = $doc['context'];

@@ -6,13 +6,13 @@ use BotPassword;
 use HashBagOStuff;
 use MediaWiki\Auth\AuthenticationResponse;
 use MediaWiki\Auth\PasswordAuthenticationRequest;
+use MediaWiki\Extension\AuthBridge\Account\AccountOwnership;
 use MediaWiki\Extension\AuthBridge\ApiClient;
 use MediaWiki\Extension\AuthBridge\Lifecycle\AccountLifecycle;
 use MediaWiki\Extension\AuthBridge\Lifecycle\BackChannelToken;
 use MediaWiki\Extension\AuthBridge\Lifecycle\LifecycleHooks;
 use MediaWiki\Extension\AuthBridge\Lifecycle\LinkedAccounts;
 use MediaWiki\Extension\AuthBridge\Lifecycle\WebsiteState;
-use MediaWiki\Extension\AuthBridge\ProfileSync;
 use MediaWiki\Extension\AuthBridge\Sso\JwksStore;
 use MediaWiki\Extension\AuthBridge\Sso\TicketVerifier;
 use MediaWiki\MediaWikiServices;
@@ -23,6 +23,8 @@ use PHPUnit\Framework\TestCase;
 use Psr\Log\NullLogger;
 use User;
 use WANObjectCache;
+use PHPUnit\Framework\Attributes\CoversClass;
+use MediaWiki\Extension\AuthBridge\AuthBridgePrimaryAuthenticationProvider;
 
 /**
  * The wiki side of "the account's life follows the website", on real MediaWiki services and
@@ -36,6 +38,12 @@ use WANObjectCache;
  * @covers \MediaWiki\Extension\AuthBridge\Sso\JwksStore
  * @covers \MediaWiki\Extension\AuthBridge\AuthBridgePrimaryAuthenticationProvider
  */
+#[CoversClass( AccountLifecycle::class )]
+#[CoversClass( LinkedAccounts::class )]
+#[CoversClass( WebsiteState::class )]
+#[CoversClass( LifecycleHooks::class )]
+#[CoversClass( JwksStore::class )]
+#[CoversClass( AuthBridgePrimaryAuthenticationProvider::class )]
 class AccountLifecycleTest extends TestCase {
 	use ProviderTestHelper;
 
@@ -46,12 +54,11 @@ class AccountLifecycleTest extends TestCase {
 	}
 
 	/** A website account's wiki account: no local password, linked to $uid, with a bot password. */
-	private static function linkedAccount( string $name, string $uid ): User {
+	private function linkedAccount( string $name, string $uid ): User {
 		$user = User::createNew( $name );
 		self::assertNotNull( $user, "created $name" );
-		$options = MediaWikiServices::getInstance()->getUserOptionsManager();
-		$options->setOption( $user, ProfileSync::LINK_OPTION, $uid );
-		$options->saveOptions( $user );
+		$linked = $this->newOwnership()->link( $user, $uid, AccountOwnership::ORIGIN_ADMIN, 'test' );
+		self::assertTrue( $linked->isOK(), "linked $name" );
 		$bp = BotPassword::newUnsaved( [ 'user' => $user, 'appId' => 'bot', 'grants' => [ 'basic' ] ] );
 		$status = $bp->save( 'insert', ( new PasswordFactory(
 			MediaWikiServices::getInstance()->getMainConfig()->get( 'PasswordConfig' ), 'pbkdf2'
@@ -62,9 +69,8 @@ class AccountLifecycleTest extends TestCase {
 
 	private function lifecycle(): AccountLifecycle {
 		$services = MediaWikiServices::getInstance();
-		$provider = $this->newProvider( new FakeApi() );
 		return new AccountLifecycle(
-			new LinkedAccounts( $services->getDBLoadBalancer(), $services->getUserFactory(), [ $provider, 'isLocalOnly' ] ),
+			new LinkedAccounts( $this->newOwnership(), $services->getUserFactory() ),
 			new WebsiteState( $services->getUserOptionsManager() ),
 			SessionManager::singleton(),
 			$services->getBotPasswordStore(),
@@ -105,9 +111,9 @@ class AccountLifecycleTest extends TestCase {
 
 	public function testDisabledEndsSessionsAndBotPasswordsOfTheLinkedAccountOnly() {
 		$uid = self::uid();
-		$linked = self::linkedAccount( 'Life linked ' . $uid, $uid );
+		$linked = $this->linkedAccount( 'Life linked ' . $uid, $uid );
 		// Same name as the token's sub, linked to nobody: a name is never enough.
-		$namesake = self::linkedAccount( 'Life namesake ' . $uid, self::uid() );
+		$namesake = $this->linkedAccount( 'Life namesake ' . $uid, self::uid() );
 		$before = [ self::userToken( $linked ), self::userToken( $namesake ), self::botPasswordHash( $namesake ), self::botPasswordHash( $linked ) ];
 		$this->assertSame( 'ok', self::botLogin( $linked ) );
 
@@ -125,7 +131,7 @@ class AccountLifecycleTest extends TestCase {
 
 	public function testADisabledAccountIsLockedForBotPasswordsAndBlocked() {
 		$uid = self::uid();
-		$user = self::linkedAccount( 'Life locked ' . $uid, $uid );
+		$user = $this->linkedAccount( 'Life locked ' . $uid, $uid );
 		$this->lifecycle()->apply( self::token( $uid, $user->getName(), [ 'change' => 'disabled', 'state' => 'disabled', 'seq' => 3 ] ) );
 		$fresh = self::fresh( $user );
 		$this->assertTrue( $fresh->isLocked(), 'UserIsLocked' );
@@ -150,7 +156,7 @@ class AccountLifecycleTest extends TestCase {
 
 	public function testALateOlderChangeNeverUndoesANewerOne() {
 		$uid = self::uid();
-		$user = self::linkedAccount( 'Life ordered ' . $uid, $uid );
+		$user = $this->linkedAccount( 'Life ordered ' . $uid, $uid );
 		$this->lifecycle()->apply( self::token( $uid, 'x', [ 'change' => 'enabled', 'state' => 'active', 'seq' => 8 ] ) );
 		$token = self::userToken( $user );
 		// The disable (seq 7) was retried and arrives after the enable (seq 8).
@@ -166,7 +172,7 @@ class AccountLifecycleTest extends TestCase {
 	public function testLocalOnlyAccountsAreNeverTouchedEvenWhenLinked() {
 		$uid = self::uid();
 		// A linked account that an administrator gave a local password: the wiki's own now.
-		$user = self::linkedAccount( 'Life local ' . $uid, $uid );
+		$user = $this->linkedAccount( 'Life local ' . $uid, $uid );
 		self::localPassword( $user );
 		$this->assertTrue( $this->newProvider( new FakeApi() )->isLocalOnly( $user->getName() ), 'set up as local-only' );
 		$token = self::userToken( $user );
@@ -186,7 +192,7 @@ class AccountLifecycleTest extends TestCase {
 	public function testAPasswordLoginRechecksTheState() {
 		$uid = self::uid();
 		$name = 'Life recheck ' . substr( $uid, 4 );
-		$user = self::linkedAccount( $name, $uid );
+		$user = $this->linkedAccount( $name, $uid );
 		$state = new WebsiteState( MediaWikiServices::getInstance()->getUserOptionsManager() );
 		$state->applyEvent( $user, WebsiteState::ACTIVE, 20 );
 

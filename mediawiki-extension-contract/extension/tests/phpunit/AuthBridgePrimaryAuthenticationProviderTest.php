@@ -2,14 +2,20 @@
 
 namespace MediaWiki\Extension\AuthBridge\Tests;
 
-use MediaWiki\Auth\AuthenticationResponse;
 use MediaWiki\Auth\AuthManager;
+use MediaWiki\Auth\AuthenticationResponse;
 use MediaWiki\Auth\PasswordAuthenticationRequest;
 use MediaWiki\Auth\PrimaryAuthenticationProvider;
+use MediaWiki\Extension\AuthBridge\ApiClient;
+use MediaWiki\Extension\AuthBridge\AuthBridgePrimaryAuthenticationProvider;
+use MediaWiki\Extension\AuthBridge\Account\AccountOwnership;
+use MediaWiki\Extension\AuthBridge\Compat;
 use MediaWiki\Extension\AuthBridge\ProfileSync;
 use MediaWiki\MediaWikiServices;
+use PHPUnit\Framework\Attributes\CoversClass;
+use PHPUnit\Framework\Attributes\DataProvider;
 use PHPUnit\Framework\TestCase;
-use User;
+use MediaWiki\User\User;
 
 /**
  * Behaviour of the provider against a real (throwaway) wiki database.
@@ -18,6 +24,9 @@ use User;
  * @covers \MediaWiki\Extension\AuthBridge\ProfileSync
  * @covers \MediaWiki\Extension\AuthBridge\ApiClient
  */
+#[CoversClass( AuthBridgePrimaryAuthenticationProvider::class )]
+#[CoversClass( ProfileSync::class )]
+#[CoversClass( ApiClient::class )]
 class AuthBridgePrimaryAuthenticationProviderTest extends TestCase {
 	use ProviderTestHelper;
 
@@ -83,6 +92,7 @@ class AuthBridgePrimaryAuthenticationProviderTest extends TestCase {
 	/**
 	 * @dataProvider provideLocalOnlyNames
 	 */
+	#[DataProvider( 'provideLocalOnlyNames' )]
 	public function testLocalOnlyNamesAreNeverAskedAbout( string $name ) {
 		if ( $name === 'MediaWiki default' ) {
 			User::newSystemUser( $name, [ 'steal' => true ] );
@@ -107,6 +117,7 @@ class AuthBridgePrimaryAuthenticationProviderTest extends TestCase {
 	 *
 	 * @dataProvider provideTypedWebsiteLogins
 	 */
+	#[DataProvider( 'provideTypedWebsiteLogins' )]
 	public function testWebsiteLoginThatIsNoWikiNameGoesToTheApi( string $typed, string $sent, string $wikiName ) {
 		$api = ( new FakeApi() )->answerJson( 200, [ 'result' => 'PASS', 'user' => self::remoteUser( $wikiName ) ] );
 		$provider = $this->newProvider( $api );
@@ -134,9 +145,7 @@ class AuthBridgePrimaryAuthenticationProviderTest extends TestCase {
 
 	public function testEmailResolvingToAnAccountLinkedToAnotherWebsiteUserIsRefused() {
 		$user = self::newExternalAccount( 'Linked by email' );
-		$services = MediaWikiServices::getInstance();
-		$services->getUserOptionsManager()->setOption( $user, ProfileSync::LINK_OPTION, 'someone-else' );
-		$services->getUserOptionsManager()->saveOptions( $user );
+		$this->assertTrue( $this->newOwnership()->link( $user, 'someone-else', AccountOwnership::ORIGIN_ADMIN, 'test' )->isOK() );
 		$api = ( new FakeApi() )->answerJson( 200, [ 'result' => 'PASS', 'user' => self::remoteUser( 'Linked by email' ) ] );
 		$res = $this->newProvider( $api )->beginPrimaryAuthentication( [ self::loginRequest( 'by-email@example.org' ) ] );
 		$this->assertSame( AuthenticationResponse::FAIL, $res->status );
@@ -160,11 +169,12 @@ class AuthBridgePrimaryAuthenticationProviderTest extends TestCase {
 
 	public function testPassSyncsProfileAndOnlyMappedGroups() {
 		$user = self::newExternalAccount( 'Sync me' );
+		$remote = self::remoteUser( 'Sync me', [ 'groups' => [ 'editors', 'unmapped' ], 'email' => 'sync@example.org' ] );
+		$this->newOwnership()->link( $user, $remote['id'], AccountOwnership::ORIGIN_ADMIN, 'test' );
 		$ugm = MediaWikiServices::getInstance()->getUserGroupManager();
 		$ugm->addUserToGroup( $user, 'sysop' );
 		$ugm->addUserToGroup( $user, 'bot' );
 
-		$remote = self::remoteUser( 'Sync me', [ 'groups' => [ 'editors', 'unmapped' ], 'email' => 'sync@example.org' ] );
 		$api = ( new FakeApi() )->answerJson( 200, [ 'result' => 'PASS', 'user' => $remote ] );
 		$provider = $this->newProvider( $api );
 		$res = $provider->beginPrimaryAuthentication( [ self::loginRequest( 'sync_me' ) ] );
@@ -181,8 +191,6 @@ class AuthBridgePrimaryAuthenticationProviderTest extends TestCase {
 		sort( $groups );
 		// editor added (mapped), sysop removed (mapped, not wanted), bot kept (not in the map)
 		$this->assertSame( [ 'bot', 'editor' ], $groups );
-		$this->assertSame( $remote['id'],
-			MediaWikiServices::getInstance()->getUserOptionsLookup()->getOption( $fresh, ProfileSync::LINK_OPTION ) );
 
 		// Next login: the website changed email (unverified), name and groups.
 		$remote = [ 'email' => 'new@example.org', 'emailVerified' => false, 'realName' => 'Renamed',
@@ -203,9 +211,7 @@ class AuthBridgePrimaryAuthenticationProviderTest extends TestCase {
 
 	public function testAccountLinkedToAnotherWebsiteUserIsRefused() {
 		$user = self::newExternalAccount( 'Linked elsewhere' );
-		$uom = MediaWikiServices::getInstance()->getUserOptionsManager();
-		$uom->setOption( $user, ProfileSync::LINK_OPTION, 'original-id' );
-		$uom->saveOptions( $user );
+		$this->newOwnership()->link( $user, 'original-id', AccountOwnership::ORIGIN_ADMIN, 'test' );
 
 		$api = ( new FakeApi() )->answerJson( 200, [ 'result' => 'PASS',
 			'user' => self::remoteUser( 'Linked elsewhere', [ 'id' => 'newcomer-id' ] ) ] );
@@ -230,14 +236,11 @@ class AuthBridgePrimaryAuthenticationProviderTest extends TestCase {
 		$this->assertSame( 'ignored', $provider->providerAllowsAuthenticationDataChange( $req )->getValue(),
 			'a new local account without a link gets its first password (createAndPromote.php)' );
 
-		$uom = MediaWikiServices::getInstance()->getUserOptionsManager();
-		$uom->setOption( $user, ProfileSync::LINK_OPTION, 'website-id' );
-		$uom->saveOptions( $user );
+		$this->newOwnership()->link( $user, 'website-id', AccountOwnership::ORIGIN_ADMIN, 'test' );
 		$status = $provider->providerAllowsAuthenticationDataChange( $req );
 		$this->assertFalse( $status->isOK() );
 		$this->assertTrue( $status->hasMessage( 'authbridge-error-passwordchange' ) );
-		$this->assertSame( 'https://www.example.org/account/password',
-			$status->getErrors()[0]['params'][0] );
+		$this->assertSame( 'https://www.example.org/account/password', Compat::firstMessage( $status )[1][0] );
 
 		// Local-only accounts keep their local password handling
 		$req->username = 'Admin';
@@ -265,6 +268,7 @@ class AuthBridgePrimaryAuthenticationProviderTest extends TestCase {
 	/**
 	 * @dataProvider provideUserExists
 	 */
+	#[DataProvider( 'provideUserExists' )]
 	public function testUserExistsAsksTheApi( int $status, string $body, bool $exists ) {
 		$api = ( new FakeApi() )->answer( $status, $body );
 		$this->assertSame( $exists, $this->newProvider( $api )->testUserExists( 'lookup' ) );

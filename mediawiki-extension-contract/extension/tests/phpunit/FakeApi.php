@@ -2,14 +2,15 @@
 
 namespace MediaWiki\Extension\AuthBridge\Tests;
 
+use LogicException;
 use MediaWiki\Http\HttpRequestFactory;
+use MediaWiki\Status\Status;
 use MWHttpRequest;
-use PHPUnit\Framework\TestCase;
-use Status;
 
 /**
  * A stand-in for the identity API behind HttpRequestFactory: answers from a queue and
- * records every request the extension makes (URL, options, headers).
+ * records every request the extension makes (URL, options, headers). Plain subclasses rather
+ * than PHPUnit mocks, so the same code runs on PHPUnit 9 (MediaWiki 1.39) and 11 (1.43).
  */
 class FakeApi {
 	/** @var array[] queued answers: [ status, body ] or [ 0, errorKey ] for no answer */
@@ -31,41 +32,85 @@ class FakeApi {
 		return $this;
 	}
 
-	public function factory( TestCase $test ): HttpRequestFactory {
-		$factory = $test->getMockBuilder( HttpRequestFactory::class )
-			->disableOriginalConstructor()
-			->onlyMethods( [ 'create' ] )
-			->getMock();
-		$factory->method( 'create' )->willReturnCallback(
-			function ( $url, array $options ) use ( $test ) {
-				$index = count( $this->requests );
-				$this->requests[] = [ 'url' => $url, 'options' => $options, 'headers' => [] ];
-				if ( !isset( $this->answers[$index] ) ) {
-					throw new \LogicException( "unexpected request #$index to $url" );
-				}
-				[ $status, $body ] = $this->answers[$index];
-				$request = $test->getMockBuilder( MWHttpRequest::class )
-					->disableOriginalConstructor()
-					->onlyMethods( [ 'setHeader', 'execute', 'getStatus', 'getContent' ] )
-					->getMockForAbstractClass();
-				$request->method( 'setHeader' )->willReturnCallback(
-					function ( $name, $value ) use ( $index ) {
-						$this->requests[$index]['headers'][$name] = $value;
-					}
-				);
-				$request->method( 'execute' )->willReturn( $status === 0
-					? Status::newFatal( $body )
-					: ( $status < 400 ? Status::newGood() : Status::newFatal( 'http-bad-status', $status, '' ) ) );
-				$request->method( 'getStatus' )->willReturn( $status );
-				$request->method( 'getContent' )->willReturn( $status === 0 ? '' : $body );
-				return $request;
-			}
-		);
-		return $factory;
+	/**
+	 * @param string $url
+	 * @param array $options
+	 * @return MWHttpRequest
+	 */
+	public function create( string $url, array $options ): MWHttpRequest {
+		$index = count( $this->requests );
+		$this->requests[] = [ 'url' => $url, 'options' => $options, 'headers' => [] ];
+		if ( !isset( $this->answers[$index] ) ) {
+			throw new LogicException( "unexpected request #$index to $url" );
+		}
+		[ $status, $body ] = $this->answers[$index];
+		return new FakeHttpRequest( $status, $body, function ( $name, $value ) use ( $index ) {
+			$this->requests[$index]['headers'][$name] = $value;
+		} );
+	}
+
+	/** @return HttpRequestFactory answering from this fake */
+	public function factory(): HttpRequestFactory {
+		return new FakeHttpRequestFactory( $this );
 	}
 
 	/** @return array|null decoded JSON body of request $i */
 	public function jsonBody( int $i = 0 ): ?array {
 		return json_decode( $this->requests[$i]['options']['postData'] ?? 'null', true );
+	}
+}
+
+/** HttpRequestFactory whose requests go to a FakeApi. */
+class FakeHttpRequestFactory extends HttpRequestFactory {
+	/** @var FakeApi */
+	private $api;
+
+	public function __construct( FakeApi $api ) {
+		// The parent's services are never used: create() is the only method the extension calls.
+		$this->api = $api;
+	}
+
+	/** @inheritDoc */
+	public function create( $url, array $options = [], $caller = __METHOD__ ) {
+		return $this->api->create( $url, $options );
+	}
+}
+
+/** One canned answer. */
+class FakeHttpRequest extends MWHttpRequest {
+	/** @var int */
+	private $fakeStatus;
+	/** @var string */
+	private $fakeBody;
+	/** @var callable */
+	private $onHeader;
+
+	public function __construct( int $status, string $body, callable $onHeader ) {
+		$this->fakeStatus = $status;
+		$this->fakeBody = $body;
+		$this->onHeader = $onHeader;
+	}
+
+	/** @inheritDoc */
+	public function setHeader( $name, $value ) {
+		( $this->onHeader )( $name, $value );
+	}
+
+	/** @inheritDoc */
+	public function execute() {
+		if ( $this->fakeStatus === 0 ) {
+			return Status::newFatal( $this->fakeBody );
+		}
+		return $this->fakeStatus < 400 ? Status::newGood() : Status::newFatal( 'http-bad-status', $this->fakeStatus, '' );
+	}
+
+	/** @inheritDoc */
+	public function getStatus() {
+		return $this->fakeStatus;
+	}
+
+	/** @inheritDoc */
+	public function getContent() {
+		return $this->fakeStatus === 0 ? '' : $this->fakeBody;
 	}
 }

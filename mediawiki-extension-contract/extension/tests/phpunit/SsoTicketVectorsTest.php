@@ -2,11 +2,13 @@
 
 namespace MediaWiki\Extension\AuthBridge\Tests;
 
-use HashBagOStuff;
+use Wikimedia\ObjectCache\HashBagOStuff;
 use MediaWiki\Extension\AuthBridge\Sso\BrowserNonce;
 use MediaWiki\Extension\AuthBridge\Sso\TicketException;
 use MediaWiki\Extension\AuthBridge\Sso\TicketVerifier;
 use MediaWiki\Extension\AuthBridge\Sso\UsedTickets;
+use PHPUnit\Framework\Attributes\CoversClass;
+use PHPUnit\Framework\Attributes\DataProvider;
 use PHPUnit\Framework\TestCase;
 
 /**
@@ -18,6 +20,10 @@ use PHPUnit\Framework\TestCase;
  * @covers \MediaWiki\Extension\AuthBridge\Sso\UsedTickets
  * @covers \MediaWiki\Extension\AuthBridge\Sso\BrowserNonce
  */
+#[CoversClass( TicketVerifier::class )]
+#[CoversClass( TicketException::class )]
+#[CoversClass( UsedTickets::class )]
+#[CoversClass( BrowserNonce::class )]
 class SsoTicketVectorsTest extends TestCase {
 	private static function file(): array {
 		$file = dirname( __DIR__, 3 ) . '/vectors/sso-tickets.json';
@@ -33,6 +39,7 @@ class SsoTicketVectorsTest extends TestCase {
 	/**
 	 * @dataProvider provideVectors
 	 */
+	#[DataProvider( 'provideVectors' )]
 	public function testVector( array $vector ) {
 		$doc = self::file();
 		$context = $doc['context'];

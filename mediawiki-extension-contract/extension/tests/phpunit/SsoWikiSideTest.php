@@ -2,12 +2,12 @@
 
 namespace MediaWiki\Extension\AuthBridge\Tests;
 
-use HashBagOStuff;
-use HashConfig;
-use MediaWiki\Auth\AuthenticationResponse;
 use MediaWiki\Auth\AuthManager;
+use MediaWiki\Auth\AuthenticationResponse;
 use MediaWiki\Auth\PasswordAuthenticationRequest;
+use MediaWiki\Config\HashConfig;
 use MediaWiki\Extension\AuthBridge\ApiClient;
+use MediaWiki\Extension\AuthBridge\Lifecycle\WebsiteState;
 use MediaWiki\Extension\AuthBridge\RemoteUser;
 use MediaWiki\Extension\AuthBridge\Special\SpecialAuthBridgeLogin;
 use MediaWiki\Extension\AuthBridge\Sso\AutoLogin;
@@ -20,9 +20,13 @@ use MediaWiki\Extension\AuthBridge\Sso\TicketLogin;
 use MediaWiki\Extension\AuthBridge\Sso\UsedTickets;
 use MediaWiki\Extension\AuthBridge\UnexpectedResponseException;
 use MediaWiki\MediaWikiServices;
+use MediaWiki\Request\FauxRequest;
+use PHPUnit\Framework\Attributes\CoversClass;
+use PHPUnit\Framework\Attributes\DataProvider;
 use PHPUnit\Framework\TestCase;
 use Psr\Log\NullLogger;
-use WANObjectCache;
+use Wikimedia\ObjectCache\HashBagOStuff;
+use Wikimedia\ObjectCache\WANObjectCache;
 
 /**
  * The wiki side of single sign-on, against real MediaWiki services: where a person may be sent
@@ -37,8 +41,16 @@ use WANObjectCache;
  * @covers \MediaWiki\Extension\AuthBridge\Sso\BrowserNonce
  * @covers \MediaWiki\Extension\AuthBridge\ApiClient
  */
+#[CoversClass( SpecialAuthBridgeLogin::class )]
+#[CoversClass( SsoPrimaryAuthenticationProvider::class )]
+#[CoversClass( SsoAuthenticationRequest::class )]
+#[CoversClass( TicketLogin::class )]
+#[CoversClass( JwksStore::class )]
+#[CoversClass( AutoLogin::class )]
+#[CoversClass( BrowserNonce::class )]
+#[CoversClass( ApiClient::class )]
 class SsoWikiSideTest extends TestCase {
-	private const SECRET = 'abk_wikiclient_s3cr3t-never-logged';
+	use ProviderTestHelper;
 
 	public static function provideReturnTo(): iterable {
 		yield 'a page' => [ 'Help:Contents', 'Help:Contents' ];
@@ -59,6 +71,7 @@ class SsoWikiSideTest extends TestCase {
 	/**
 	 * @dataProvider provideReturnTo
 	 */
+	#[DataProvider( 'provideReturnTo' )]
 	public function testSafeReturnTo( string $input, ?string $expected ) {
 		$title = SpecialAuthBridgeLogin::safeReturnTo( $input );
 		$this->assertSame( $expected, $title ? $title->getPrefixedText() : null );
@@ -70,9 +83,10 @@ class SsoWikiSideTest extends TestCase {
 	private function newProvider(): SsoPrimaryAuthenticationProvider {
 		$services = MediaWikiServices::getInstance();
 		$provider = new SsoPrimaryAuthenticationProvider(
-			new HashConfig( [ 'AuthBridgeGroupMap' => [ 'editors' => 'editor' ], 'AuthBridgeSyncProfile' => true ] ),
-			$services->getUserGroupManager(),
-			$services->getUserOptionsManager(),
+			new HashConfig( [ 'AuthBridgeSyncProfile' => true ] ),
+			$this->newOwnership(),
+			$this->newProfileSync(),
+			new WebsiteState( $services->getUserOptionsManager() ),
 			new NullLogger()
 		);
 		$provider->init( new NullLogger(), $services->getAuthManager(), $services->getHookContainer(),
@@ -90,7 +104,8 @@ class SsoWikiSideTest extends TestCase {
 			$this->assertSame( [], $provider->getAuthenticationRequests( $action, [] ) );
 		}
 		$req = new SsoAuthenticationRequest( $this->remote( 'Somebody' ) );
-		$this->assertSame( [], $req->getFieldInfo() );
+		$this->assertSame( [ 'username' ], array_keys( $req->getFieldInfo() ) );
+		$this->assertSame( 'hidden', $req->getFieldInfo()['username']['type'] );
 		$this->assertFalse( $req->loadFromSubmission( [ 'username' => 'Admin' ] ) );
 	}
 
@@ -120,7 +135,7 @@ class SsoWikiSideTest extends TestCase {
 	}
 
 	private function client( FakeApi $api, ArrayLogger $log ): ApiClient {
-		return new ApiClient( $api->factory( $this ), 'http://api.test/', self::SECRET, 3, $log );
+		return new ApiClient( $api->factory(), 'http://api.test/', self::SECRET, 3, $log );
 	}
 
 	public static function provideRedeemRefusals(): iterable {
@@ -134,6 +149,7 @@ class SsoWikiSideTest extends TestCase {
 	/**
 	 * @dataProvider provideRedeemRefusals
 	 */
+	#[DataProvider( 'provideRedeemRefusals' )]
 	public function testRedeemRefusalsAreTicketExceptions( int $status, string $code ) {
 		$api = ( new FakeApi() )->answerJson( $status, [ 'code' => $code, 'status' => $status ] );
 		try {
@@ -161,6 +177,7 @@ class SsoWikiSideTest extends TestCase {
 	/**
 	 * @dataProvider provideUnexpectedRedeemAnswers
 	 */
+	#[DataProvider( 'provideUnexpectedRedeemAnswers' )]
 	public function testUnexpectedRedeemAnswersNeverLogIn( int $status, string $body ) {
 		$this->expectException( UnexpectedResponseException::class );
 		$this->client( ( new FakeApi() )->answer( $status, $body ), new ArrayLogger() )->redeemTicket( 'a.b.c' );
@@ -224,6 +241,7 @@ class SsoWikiSideTest extends TestCase {
 	/**
 	 * @dataProvider provideTicketsForAnotherBrowser
 	 */
+	#[DataProvider( 'provideTicketsForAnotherBrowser' )]
 	public function testTicketLoginRefusesAnotherBrowsersTicketWithoutRedeemingIt( string $name, bool $required ) {
 		$doc = self::vectors();
 		$vector = self::vector( $name );
@@ -253,29 +271,94 @@ class SsoWikiSideTest extends TestCase {
 		$this->assertSame( 'Jane Doe', $redeemed->user->username );
 	}
 
-	private static function response(): \FauxResponse {
-		$response = new \FauxResponse();
-		$response->setCookieConfig( new HashConfig( [
-			'CookiePath' => '/', 'CookiePrefix' => '', 'CookieDomain' => '', 'CookieSecure' => false,
-			'CookieExpiration' => 0, 'CookieHttpOnly' => false,
-		] ) );
-		return $response;
+	/** A request of a browser with these cookies (none: a fresh browser), and its own wiki session. */
+	private static function browser( array $cookies = [] ): FauxRequest {
+		$request = new FauxRequest( [], false, null, 'https' );
+		$request->setRequestURL( 'https://wiki.example.org/index.php?title=Special:AuthBridgeLogin&start=1' );
+		foreach ( $cookies as $name => $value ) {
+			$request->setCookie( $name, $value, '' );
+		}
+		return $request;
+	}
+
+	/** The browser of the same person at the next request: the cookies it was given, the same session. */
+	private static function nextRequest( FauxRequest $request, array $cookies ): FauxRequest {
+		$next = new FauxRequest( [], false, $request->getSession(), 'https' );
+		foreach ( $cookies as $name => $value ) {
+			$next->setCookie( $name, $value, '' );
+		}
+		return $next;
 	}
 
 	/** SameSite=Lax is not recorded by FauxResponse; the full-stack suite checks it in Chromium. */
-	public function testStartSetsAShortLivedHttpOnlyCookieAndHandsOutOnlyItsHash() {
-		$response = self::response();
-		$nonce = BrowserNonce::start( $response );
-		$cookie = $response->getCookieData( BrowserNonce::COOKIE );
+	public function testStartSetsAHostOnlySecureCookieForOneFlowAndHandsOutOnlyItsHash() {
+		$request = self::browser();
+		$nonce = BrowserNonce::start( $request, time() );
+		$cookie = $request->response()->getCookieData( '__Host-AuthBridgeSsoNonce' );
+		$this->assertIsArray( $cookie, 'set under the __Host- name, without $wgCookiePrefix' );
 		$this->assertMatchesRegularExpression( '/^[A-Za-z0-9_-]{43}$/', $cookie['value'] );
+		$this->assertTrue( $cookie['secure'], 'Secure' );
+		$this->assertSame( '', $cookie['domain'], 'no Domain' );
+		$this->assertSame( '/', $cookie['path'], 'Path=/' );
 		$this->assertTrue( $cookie['httpOnly'] );
 		$this->assertGreaterThan( time(), $cookie['expire'] );
-		$this->assertLessThanOrEqual( time() + BrowserNonce::LIFETIME, $cookie['expire'] );
+		$this->assertLessThanOrEqual( time() + 600, $cookie['expire'], 'one flow: ten minutes at most' );
 		$this->assertMatchesRegularExpression( '/^[A-Za-z0-9_-]{43}$/', $nonce );
 		$this->assertNotSame( $cookie['value'], $nonce );
 		$this->assertSame( BrowserNonce::hash( $cookie['value'] ), $nonce );
-		BrowserNonce::check( [ 'nonce' => $nonce ], $cookie['value'], true );
-		$this->assertNotSame( $nonce, BrowserNonce::start( self::response() ), 'a fresh nonce each time' );
+		$this->assertNotSame( $nonce, BrowserNonce::start( self::browser(), time() ), 'a fresh nonce each time' );
+	}
+
+	public function testTheNonceCountsOnlyInTheSessionThatStartedTheFlowAndOnlyOnce() {
+		$request = self::browser();
+		BrowserNonce::start( $request, time() );
+		$value = $request->response()->getCookieData( BrowserNonce::COOKIE )['value'];
+
+		$back = self::nextRequest( $request, [ BrowserNonce::COOKIE => $value ] );
+		$this->assertSame( [ $value, null ], BrowserNonce::take( $back, time() ) );
+		$this->assertSame( '', $back->response()->getCookieData( BrowserNonce::COOKIE )['value'], 'the cookie is cleared' );
+		$again = self::nextRequest( $request, [ BrowserNonce::COOKIE => $value ] );
+		$this->assertNull( BrowserNonce::take( $again, time() )[0], 'used once' );
+	}
+
+	public function testANoncePlantedInAVictimsBrowserBindsNobody() {
+		// The attacker's own flow: their nonce, and a ticket bound to it.
+		$attacker = self::browser();
+		$attackerNonce = BrowserNonce::start( $attacker, time() );
+		$planted = $attacker->response()->getCookieData( BrowserNonce::COOKIE )['value'];
+
+		// The cookie planted in the victim's browser (whose wiki session never started a flow) ...
+		[ $nonce, $why ] = BrowserNonce::take( self::browser( [ BrowserNonce::COOKIE => $planted ] ), time() );
+		$this->assertNull( $nonce );
+		$this->assertStringContainsString( 'planted', $why );
+		try {
+			BrowserNonce::check( [ 'nonce' => $attackerNonce ], $nonce, true, $why );
+			$this->fail( "the attacker's ticket passed in the victim's browser" );
+		} catch ( TicketException $e ) {
+			$this->assertSame( TicketException::WRONG_BROWSER, $e->getTicketCode() );
+		}
+
+		// ... nor in a victim who started a flow of their own (another nonce in their session).
+		$victim = self::browser();
+		BrowserNonce::start( $victim, time() );
+		$this->assertNull( BrowserNonce::take( self::nextRequest( $victim, [ BrowserNonce::COOKIE => $planted ] ), time() )[0] );
+	}
+
+	public function testAnOldNonceIsRefused() {
+		$request = self::browser();
+		BrowserNonce::start( $request, time() - 601 );
+		$value = $request->response()->getCookieData( BrowserNonce::COOKIE )['value'];
+		$this->assertNull( BrowserNonce::take( self::nextRequest( $request, [ BrowserNonce::COOKIE => $value ] ), time() )[0] );
+	}
+
+	public function testOnlyHttpsOrLoopbackCanBindABrowser() {
+		foreach ( [ 'https://wiki.example.org/' => true, 'http://127.0.0.1:8080/' => true, 'http://localhost/' => true,
+			'http://wiki.example.org/' => false ] as $url => $expected
+		) {
+			$request = new FauxRequest( [], false, null, parse_url( $url, PHP_URL_SCHEME ) );
+			$request->setHeader( 'Host', parse_url( $url, PHP_URL_HOST ) . ( parse_url( $url, PHP_URL_PORT ) ? ':' . parse_url( $url, PHP_URL_PORT ) : '' ) );
+			$this->assertSame( $expected, BrowserNonce::canBindThisBrowser( $request ), $url );
+		}
 	}
 
 	public static function provideUserAgents(): iterable {
@@ -291,6 +374,7 @@ class SsoWikiSideTest extends TestCase {
 	/**
 	 * @dataProvider provideUserAgents
 	 */
+	#[DataProvider( 'provideUserAgents' )]
 	public function testBotsAreNeverBounced( string $userAgent, bool $isBot ) {
 		$this->assertSame( $isBot, AutoLogin::isBot( $userAgent ) );
 	}

@@ -4,6 +4,13 @@ namespace MediaWiki\Extension\AuthBridge\Tests;
 
 use MediaWiki\Auth\AuthenticationResponse;
 use MediaWiki\Auth\PasswordAuthenticationRequest;
+use MediaWiki\Extension\AuthBridge\ApiClient;
+use MediaWiki\Extension\AuthBridge\AuthBridgePrimaryAuthenticationProvider;
+use MediaWiki\Extension\AuthBridge\RemoteUser;
+use MediaWiki\Extension\AuthBridge\UnexpectedResponseException;
+use MediaWiki\Extension\AuthBridge\VerifyResult;
+use PHPUnit\Framework\Attributes\CoversClass;
+use PHPUnit\Framework\Attributes\DataProvider;
 use PHPUnit\Framework\TestCase;
 
 /**
@@ -16,6 +23,11 @@ use PHPUnit\Framework\TestCase;
  * @covers \MediaWiki\Extension\AuthBridge\RemoteUser
  * @covers \MediaWiki\Extension\AuthBridge\UnexpectedResponseException
  */
+#[CoversClass( AuthBridgePrimaryAuthenticationProvider::class )]
+#[CoversClass( ApiClient::class )]
+#[CoversClass( VerifyResult::class )]
+#[CoversClass( RemoteUser::class )]
+#[CoversClass( UnexpectedResponseException::class )]
 class VerifyResponseVectorsTest extends TestCase {
 	use ProviderTestHelper;
 
@@ -30,6 +42,7 @@ class VerifyResponseVectorsTest extends TestCase {
 	/**
 	 * @dataProvider provideVectors
 	 */
+	#[DataProvider( 'provideVectors' )]
 	public function testVector( array $vector ) {
 		$api = new FakeApi();
 		$api->answer( $vector['status'], array_key_exists( 'rawBody', $vector )
@@ -57,10 +70,15 @@ class VerifyResponseVectorsTest extends TestCase {
 				$this->assertSame( AuthenticationResponse::FAIL, $res->status, 'never a pass' );
 				$this->assertSame( $expect['message'], $res->message->getKey() );
 				if ( isset( $expect['retryAfterSeconds'] ) ) {
+					// An array on MediaWiki 1.39, a ScalarParam from 1.43
+					$param = $res->message->getParams()[0];
 					$this->assertSame(
 						[ 'duration' => $expect['retryAfterSeconds'] ],
-						$res->message->getParams()[0]
+						is_array( $param ) ? $param : [ $param->getType() => $param->getValue() ]
 					);
+				}
+				if ( isset( $expect['logged'] ) ) {
+					$this->assertStringContainsString( $expect['logged'], $this->log->dump(), 'the log names it' );
 				}
 				if ( $expect['outcome'] === 'unavailable' ) {
 					$levels = array_column( $this->log->records, 0 );
