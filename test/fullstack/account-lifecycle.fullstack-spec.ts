@@ -34,6 +34,7 @@ interface Harness {
   startWiki(options: { settings: Record<string, unknown> }): Promise<Wiki>;
   launchChromium(): Promise<Browser>;
   WikiClient: new (apiUrl: string) => WikiClient;
+  formLogin(page: Page, wikiUrl: string, username: string, password: string): Promise<{ error: string | null; userName: string | null }>;
 }
 
 jest.setTimeout(120000);
@@ -88,14 +89,9 @@ describe("the account's life follows the website: disabling reaches a real wiki"
   const mainPage = () => `${wiki.url}/index.php?title=Main_Page&fresh=${Date.now()}`;
 
   async function formLogin(page: Page, username: string, password: string) {
-    await page.goto(`${wiki.url}/index.php?title=Special:UserLogin`);
-    await page.fill('#wpName1', username);
-    await page.fill('#wpPassword1', password);
-    await Promise.all([page.waitForNavigation(), page.click('#wpLoginAttempt')]);
-    // 1.39: .errorbox; later: .mw-message-box-error, or Codex's .cdx-message--error.
-    const errorBox = page.locator('.errorbox, .mw-message-box-error, .cdx-message--error');
-    const error = (await errorBox.count()) ? oneLine(await errorBox.first().innerText()) : null;
-    return { error, userName: await currentUser(page) };
+    // The harness's form login knows each MediaWiki version's error box.
+    const { error, userName } = await harness.formLogin(page, wiki.url, username, password);
+    return { error: error === null ? null : oneLine(error), userName };
   }
 
   async function botLogin(bot: WikiClient): Promise<{ result: string; reason?: string }> {
