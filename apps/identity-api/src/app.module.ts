@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AccountsModule } from '@authbridge/accounts';
-import type { AppConfig } from '@authbridge/config';
+import { APP_CONFIG, type AppConfig } from '@authbridge/config';
 import { AuthModule } from './auth/auth.module';
 import { ClientsModule } from './clients/clients.module';
 import { HealthController } from './health/health.controller';
@@ -8,6 +8,7 @@ import { UsersModule } from './users/users.module';
 import { SsoModule } from './sso/sso.module';
 import { LocksModule } from './locks/locks.module';
 import { AuditModule } from './audit/audit.module';
+import { MetricsServer } from './metrics/metrics-endpoint';
 
 @Module({})
 export class AppModule {
@@ -16,6 +17,7 @@ export class AppModule {
       module: AppModule,
       imports: [AccountsModule.forRoot(config), ClientsModule, AuthModule, UsersModule, SsoModule, LocksModule, AuditModule.forRoot(config)],
       controllers: [HealthController],
+      providers: [{ provide: APP_CONFIG, useValue: config }, MetricsServer],
     };
   }
 }

@@ -5,6 +5,8 @@ import pinoHttp from 'pino-http';
 import type { Logger } from 'pino';
 import type { AppConfig } from '@authbridge/config';
 import { DomainError } from '@authbridge/contract';
+import { Metrics } from '@authbridge/accounts';
+import { metricsHandler, requestTiming } from './metrics/metrics-endpoint';
 import { ProblemFilter } from './problem/problem.filter';
 import { createValidationPipe } from './problem/validation';
 import { mountOpenApi } from './openapi/openapi';
@@ -24,6 +26,15 @@ function requireJsonBodies(request: Request, _response: Response, next: NextFunc
 /** Everything main.ts and the end-to-end tests share, so the tests exercise the real stack. */
 export function configureApp(app: NestExpressApplication, config: AppConfig, logger: Logger): void {
   app.disable('x-powered-by');
+  const metrics = app.get(Metrics);
+  if (config.metrics.enabled) {
+    app.use(requestTiming(metrics));
+    // Outside Nest's routes, so the client-credential guard does not apply (scrapers hold no client).
+    if (config.metrics.port === null) {
+      const handle = metricsHandler(metrics, config.metrics.token);
+      app.use('/metrics', (request: Request, response: Response, next: NextFunction) => (request.path === '/' ? handle(request, response) : next()));
+    }
+  }
   app.use(
     pinoHttp({
       logger,
@@ -37,7 +48,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
   app.use(requireJsonBodies);
   app.useBodyParser('json', { limit: config.bodyLimitBytes, strict: true });
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new ProblemFilter());
+  app.useGlobalFilters(new ProblemFilter(metrics));
   app.enableShutdownHooks();
   mountOpenApi(app);
 }

@@ -1,7 +1,7 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import type { AppConfig } from '@authbridge/config';
 import { Argon2PasswordHasher, MultiFormatPasswordHasher, PasswordHasher } from '@authbridge/passwords';
-import { BruteForceRepository, SourceAccountRepository, StorageModule, UserRepository } from '@authbridge/storage';
+import { BruteForceRepository, DATABASE, poolUse, SourceAccountRepository, StorageModule, UserRepository, type Db } from '@authbridge/storage';
 import { AuditLog } from './audit/audit-log';
 import { BruteForceGuard } from './brute-force/brute-force-guard';
 import { AccountLocks } from './brute-force/account-locks';
@@ -9,6 +9,7 @@ import { AccountsService } from './accounts.service';
 import { ClientCredentials } from './client-credentials';
 import { Clock, SystemClock } from './clock';
 import { CredentialVerifier } from './credential-verifier';
+import { Metrics } from './metrics/metrics';
 import { SSO_SETTINGS, SsoKeys, SsoTickets, SsoWikis } from './sso';
 import { AccountNotifications, BackChannelTokens, FetchWikiNotifier, NOTIFY_SETTINGS, WikiNotifier } from './lifecycle';
 import { openUserDirectory, UserDirectory, type OpenedDirectory } from './sources';
@@ -33,6 +34,7 @@ export class AccountsModule {
       imports: [StorageModule.forRoot(config.databaseUrl, { poolSize: config.databasePoolSize })],
       providers: [
         { provide: Clock, useClass: SystemClock },
+        { provide: Metrics, useFactory: (db: Db) => new Metrics().watching(() => poolUse(db)), inject: [DATABASE] },
         // Imported users keep their old hashes until their next login rehashes them to argon2id.
         { provide: PasswordHasher, useValue: new MultiFormatPasswordHasher(new Argon2PasswordHasher(config.argon2)) },
         {
@@ -62,7 +64,7 @@ export class AccountsModule {
         BackChannelTokens,
         AccountNotifications,
       ],
-      exports: [UserDirectory, AccountsService, ClientCredentials, CredentialVerifier, PasswordHasher, Clock, BruteForceGuard, AuditLog, AccountLocks, SSO_SETTINGS, SsoKeys, SsoWikis, SsoTickets, AccountNotifications, WikiNotifier, NOTIFY_SETTINGS],
+      exports: [Metrics, UserDirectory, AccountsService, ClientCredentials, CredentialVerifier, PasswordHasher, Clock, BruteForceGuard, AuditLog, AccountLocks, SSO_SETTINGS, SsoKeys, SsoWikis, SsoTickets, AccountNotifications, WikiNotifier, NOTIFY_SETTINGS],
     };
   }
 }

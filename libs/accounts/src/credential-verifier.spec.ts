@@ -3,6 +3,7 @@ import type { VerifyResponse } from '@authbridge/contract';
 import { PasswordHasher, type PasswordCheck } from '@authbridge/passwords';
 import { KyselyAuditRepository, KyselyBruteForceRepository, migrateToLatest, openDatabase, UserRepository, type Db, type UserChanges, type UserRecord } from '@authbridge/storage';
 import { AuditLog } from './audit/audit-log';
+import { Metrics } from './metrics/metrics';
 import { BruteForceGuard } from './brute-force/brute-force-guard';
 import type { Caller } from './brute-force/end-user-address';
 import { Clock } from './clock';
@@ -67,9 +68,9 @@ describe('CredentialVerifier', () => {
     hasher = new RecordingHasher();
     clock = new MovableClock();
     const users = new MemoryUsers([user('Known', 'right password'), user('Nopass', null), user('Other', 'other password')]);
-    audit = new AuditLog(new KyselyAuditRepository(db), clock);
+    audit = new AuditLog(new KyselyAuditRepository(db), clock, new Metrics());
     const guard = new BruteForceGuard(new KyselyBruteForceRepository(db), clock, SETTINGS);
-    verifier = new CredentialVerifier(new LocalUserDirectory(users, hasher, clock), guard, audit);
+    verifier = new CredentialVerifier(new LocalUserDirectory(users, hasher, clock), guard, audit, new Metrics());
   });
   afterEach(() => db.destroy());
 

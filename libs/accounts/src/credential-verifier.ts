@@ -5,6 +5,7 @@ import { AuditLog } from './audit/audit-log';
 import { counterName } from './brute-force/account-locks';
 import { BruteForceGuard, type FailureResult } from './brute-force/brute-force-guard';
 import { endUserAddress, type Caller, type EndUserAddress } from './brute-force/end-user-address';
+import { Metrics } from './metrics/metrics';
 import { UserDirectory } from './sources/user-directory';
 import { toUserJson } from './user-json';
 
@@ -18,6 +19,7 @@ export class CredentialVerifier {
     private readonly directory: UserDirectory,
     private readonly guard: BruteForceGuard,
     private readonly audit: AuditLog,
+    private readonly metrics: Metrics,
   ) {}
 
   async verify(rawUsername: string, password: string, context: VerifyContext = {}, caller: Caller = LOCAL_CALLER): Promise<VerifyResponse> {
@@ -37,7 +39,9 @@ export class CredentialVerifier {
     const decision = await this.guard.begin(login.username, address);
     if (!decision.allowed) return this.answer(outcome, { code: 'THROTTLED', retryAfterSeconds: decision.retryAfterSeconds }, false);
 
+    const started = performance.now();
     const check = await login.check(password);
+    this.metrics.passwordChecked((performance.now() - started) / 1000);
     if (check.outcome !== 'PASS') {
       const failure = await decision.attempt.failed();
       await this.recordLocks(outcome, failure);

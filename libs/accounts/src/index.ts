@@ -13,3 +13,4 @@ export * from './sso';
 export * from './import';
 export * from './sources';
 export * from './lifecycle';
+export * from './metrics/metrics';

@@ -19,6 +19,11 @@ export interface AppConfig {
   userSource: UserSourceSettings;
   /** Telling the wikis about account changes: poll interval, retry backoff, give-up point (SPEC.md, "Delivery"). */
   notify: { pollMs: number; retryBaseMs: number; retryMaxMs: number; giveUpSeconds: number };
+  /**
+   * GET /metrics (Prometheus text): METRICS=on|off; METRICS_PORT serves it on a port of its own
+   * (same HOST) instead of the API's; METRICS_TOKEN requires `Authorization: Bearer <token>`.
+   */
+  metrics: { enabled: boolean; port: number | null; token: string | null };
 }
 
 /**

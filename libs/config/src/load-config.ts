@@ -54,6 +54,17 @@ function notify(env: Env): AppConfig['notify'] {
   return settings;
 }
 
+/** On by default and not behind a client credential: scrapers hold no AuthBridge client. */
+function metrics(env: Env): AppConfig['metrics'] {
+  const raw = (env.METRICS ?? 'on').trim();
+  if (raw !== 'on' && raw !== 'off') throw new ConfigError('METRICS', `must be on or off, got "${raw}"`);
+  const port = env.METRICS_PORT === undefined || env.METRICS_PORT.trim() === '' ? null : integer(env, 'METRICS_PORT', 0, 0, 65535);
+  const token = env.METRICS_TOKEN === undefined || env.METRICS_TOKEN === '' ? null : env.METRICS_TOKEN;
+  // The token travels in a header and is compared as given: printable, no spaces, long enough not to guess.
+  if (token !== null && !/^[\x21-\x7e]{16,256}$/.test(token)) throw new ConfigError('METRICS_TOKEN', 'must be 16-256 printable ASCII characters without spaces');
+  return { enabled: raw === 'on', port, token };
+}
+
 /** The only reader of environment variables; a bad value stops start-up with its name. */
 export function loadConfig(env: Env = process.env): AppConfig {
   return {
@@ -82,5 +93,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     userSource: userSource(env),
     notify: notify(env),
+    metrics: metrics(env),
   };
 }

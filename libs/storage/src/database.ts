@@ -35,6 +35,14 @@ export function isPostgresUrl(url: string): boolean {
   return url.startsWith('postgres://') || url.startsWith('postgresql://');
 }
 
+const POOLS = new WeakMap<Kysely<any>, Pool>();
+
+/** How full the PostgreSQL pool behind `db` is (for metrics); null for SQLite, which has none. */
+export function poolUse(db: Kysely<any>): { total: number; idle: number; waiting: number } | null {
+  const pool = POOLS.get(db);
+  return pool ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } : null;
+}
+
 /** Opens the store named by a DATABASE_URL (`sqlite:PATH`, `sqlite::memory:` or `postgres://…`). */
 export function openDatabase(url: string, options: DatabaseOptions = {}): OpenedDatabase {
   if (isPostgresUrl(url)) {
@@ -50,7 +58,9 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Opened
     // Without a listener, an idle connection dropped by the server would crash the process;
     // the pool replaces it on the next query.
     pool.on('error', (error) => options.onPoolError?.(error));
-    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), kind: 'postgres' };
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    POOLS.set(db, pool);
+    return { db, kind: 'postgres' };
   }
   const path = url.slice('sqlite:'.length);
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });

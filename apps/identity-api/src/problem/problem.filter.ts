@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import type { Metrics } from '@authbridge/accounts';
 import { DomainError, MissingScopeError, type ProblemCode } from '@authbridge/contract';
 import { problemFor } from './problem';
 
@@ -32,6 +33,8 @@ function bodyParserCode(error: unknown): ProblemCode | undefined {
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemFilter');
 
+  constructor(private readonly metrics?: Metrics) {}
+
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<Request & { id?: string }>();
@@ -54,6 +57,8 @@ export class ProblemFilter implements ExceptionFilter {
       this.logger.error({ msg: 'unhandled error', requestId, err: error });
       problem = problemFor('INTERNAL', { detail: 'Quote the requestId when reporting this.', requestId });
     }
+    // A dependency that failed: the user source (SOURCE_*), or the database and anything unexpected (INTERNAL).
+    if (problem.code === 'INTERNAL' || problem.code.startsWith('SOURCE_')) this.metrics?.failed(problem.code);
     if (problem.status === 401) response.setHeader('WWW-Authenticate', 'Bearer realm="authbridge"');
     if (problem.retryAfterSeconds !== undefined) response.setHeader('Retry-After', String(problem.retryAfterSeconds));
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));

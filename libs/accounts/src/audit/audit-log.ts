@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { type AuditEventJson, type AuditEventName, type AuditPage } from '@authbridge/contract';
 import { AuditRepository } from '@authbridge/storage';
 import { Clock } from '../clock';
+import { Metrics } from '../metrics/metrics';
 import { decodeCursor, encodeCursor, invalidCursor } from '../cursor';
 
 /** Who made an administrative change: a client credential, or the command-line tool (null). */
@@ -37,9 +38,12 @@ export class AuditLog {
   constructor(
     private readonly events: AuditRepository,
     private readonly clock: Clock,
+    private readonly metrics: Metrics,
   ) {}
 
   async record(entry: AuditEntry): Promise<void> {
+    // Every outcome an operator counts passes through here once, so the series are counted here too.
+    this.count(entry);
     const record = {
       id: timeOrderedId(this.clock.now().getTime()),
       at: this.clock.now().toISOString(),
@@ -52,6 +56,13 @@ export class AuditLog {
       detail: entry.detail ?? {},
     };
     await this.events.insert(record);
+  }
+
+  private count({ event, outcome }: AuditEntry): void {
+    if (event === 'verify') this.metrics.verified(outcome);
+    else if (event === 'lock') this.metrics.locked(outcome);
+    else if (event === 'sso.ticket.issue') outcome === 'issued' ? this.metrics.ticket('issued') : this.metrics.ticket('refused', outcome);
+    else if (event === 'sso.ticket.redeem') outcome === 'redeemed' ? this.metrics.ticket('redeemed') : this.metrics.ticket('refused', outcome);
   }
 
   async list(query: { username?: string; event?: string; since?: string; limit?: number; cursor?: string }): Promise<AuditPage> {

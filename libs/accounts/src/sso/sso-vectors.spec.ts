@@ -6,6 +6,7 @@ import {
   KyselyAuditRepository, KyselyClientRepository, KyselySsoKeyRepository, KyselySsoWikiRepository, KyselyUsedTicketRepository, KyselyUserRepository, migrateToLatest, openDatabase, type Db,
 } from '@authbridge/storage';
 import { AuditLog } from '../audit/audit-log';
+import { Metrics } from '../metrics/metrics';
 import { Clock } from '../clock';
 import { privateKeyFromSeed, TicketRejected, verifyJws } from './jws';
 import { SsoKeys } from './sso-keys';
@@ -63,7 +64,7 @@ async function redeemer(): Promise<{ tickets: SsoTickets; db: Db }> {
   const at = clock.now().toISOString();
   await users.insert({ id: '7d0c6a1e-0000-4000-8000-000000000001', username: 'Jane Doe', realName: 'Jane', email: null, emailVerified: false, groups: [], disabled: false, passwordHash: null, createdAt: at, updatedAt: at });
   const settings = { issuer: file.context.issuer, ticketTtlSeconds: 30, logoutTimeoutMs: 1000 };
-  const tickets = new SsoTickets(new SsoKeys(keyRepository, clock), wikis, new LocalUserDirectory(users, new Argon2PasswordHasher({ memoryKiB: 8192, timeCost: 1, parallelism: 1 }), clock), new KyselyUsedTicketRepository(db), clock, new AuditLog(new KyselyAuditRepository(db), clock), settings);
+  const tickets = new SsoTickets(new SsoKeys(keyRepository, clock), wikis, new LocalUserDirectory(users, new Argon2PasswordHasher({ memoryKiB: 8192, timeCost: 1, parallelism: 1 }), clock), new KyselyUsedTicketRepository(db), clock, new AuditLog(new KyselyAuditRepository(db), clock, new Metrics()), settings);
   return { tickets, db };
 }
 
