@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import pinoHttp from 'pino-http';
@@ -10,6 +9,7 @@ import { metricsHandler, requestTiming } from './metrics/metrics-endpoint';
 import { ProblemFilter } from './problem/problem.filter';
 import { createValidationPipe } from './problem/validation';
 import { mountOpenApi } from './openapi/openapi';
+import { requestIdFor, withRequestContext } from './logging/request-context';
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
@@ -38,13 +38,13 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
   app.use(
     pinoHttp({
       logger,
-      genReqId: (request) => {
-        const given = request.headers['x-request-id'];
-        return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
-      },
+      genReqId: requestIdFor,
+      // Every line pino-http writes carries `reqId` at the top, as the application's own lines do.
+      quietReqLogger: true,
       customProps: (request) => ({ client: (request as unknown as { client?: { id: string } }).client?.id }),
     }),
   );
+  app.use(withRequestContext);
   app.use(requireJsonBodies);
   app.useBodyParser('json', { limit: config.bodyLimitBytes, strict: true });
   app.useGlobalPipes(createValidationPipe());

@@ -3,6 +3,8 @@
 namespace MediaWiki\Extension\AuthBridge;
 
 use MediaWiki\Http\HttpRequestFactory;
+use MediaWiki\Http\Telemetry;
+use MediaWiki\Request\WebRequest;
 use Psr\Log\LoggerInterface;
 
 /**
@@ -41,6 +43,20 @@ class ApiClient {
 		$this->secret = $secret;
 		$this->timeout = $timeout;
 		$this->logger = $logger;
+	}
+
+	/**
+	 * This web request's id, as MediaWiki puts it in its own log lines and sends to other
+	 * services: the identity API keeps it as its request id (X-Request-Id, SPEC.md "Request
+	 * ids"), so one id finds the login in the wiki's log and in the API's.
+	 *
+	 * @return string
+	 */
+	public static function requestId(): string {
+		// Telemetry replaces WebRequest::getRequestId() from MediaWiki 1.41 (deprecated in 1.43)
+		return class_exists( Telemetry::class )
+			? Telemetry::getInstance()->getRequestId()
+			: WebRequest::getRequestId();
 	}
 
 	/**
@@ -285,6 +301,8 @@ class ApiClient {
 		$request = $this->httpRequestFactory->create( $this->baseUrl . $path, $options, __METHOD__ );
 		$request->setHeader( 'Authorization', 'Bearer ' . $this->secret );
 		$request->setHeader( 'Accept', 'application/json' );
+		$requestId = self::requestId();
+		$request->setHeader( 'X-Request-Id', $requestId );
 		if ( $payload !== null ) {
 			$request->setHeader( 'Content-Type', 'application/json' );
 		}
@@ -298,10 +316,10 @@ class ApiClient {
 				$errors[] = $error['message'];
 			}
 			throw new UnexpectedResponseException(
-				"$method $path got no answer after {$ms} ms (" . implode( ', ', $errors ) . ')' );
+				"$method $path got no answer after {$ms} ms (" . implode( ', ', $errors ) . ", request id $requestId)" );
 		}
-		$this->logger->debug( '{method} {path} answered HTTP {status} in {ms} ms', [
-			'method' => $method, 'path' => $path, 'status' => $status, 'ms' => $ms,
+		$this->logger->debug( '{method} {path} answered HTTP {status} in {ms} ms (request id {requestId})', [
+			'method' => $method, 'path' => $path, 'status' => $status, 'ms' => $ms, 'requestId' => $requestId,
 		] );
 		return [ $status, (string)$request->getContent() ];
 	}

@@ -14,9 +14,7 @@ use MediaWiki\Config\ServiceOptions;
 use MediaWiki\Extension\AuthBridge\Account\AccountOwnership;
 use MediaWiki\Extension\AuthBridge\Account\AccountStatus;
 use MediaWiki\Extension\AuthBridge\Lifecycle\WebsiteState;
-use MediaWiki\Http\Telemetry;
 use MediaWiki\Logger\LoggerFactory;
-use MediaWiki\Request\WebRequest;
 use MediaWiki\User\UserNameUtils;
 use Psr\Log\LoggerInterface;
 use StatusValue;
@@ -192,10 +190,7 @@ class AuthBridgePrimaryAuthenticationProvider extends AbstractPasswordPrimaryAut
 		return [
 			'ip' => (string)$request->getIP(),
 			'userAgent' => (string)$request->getHeader( 'User-Agent' ),
-			// Telemetry replaces WebRequest::getRequestId() from MediaWiki 1.41
-			'requestId' => class_exists( Telemetry::class )
-				? Telemetry::getInstance()->getRequestId()
-				: WebRequest::getRequestId(),
+			'requestId' => ApiClient::requestId(),
 		];
 	}
 

@@ -1,5 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import pino, { type Logger } from 'pino';
+import { requestContext } from './request-context';
 
 /** Fields that must never reach a log line, wherever they appear in a logged object. */
 export const REDACTED_PATHS = [
@@ -25,7 +26,10 @@ export class PinoLoggerService implements LoggerService {
   fatal(message: unknown, context?: string) { this.write('fatal', message, context); }
 
   private write(level: 'info' | 'error' | 'warn' | 'debug' | 'trace' | 'fatal', message: unknown, context?: string) {
-    if (message !== null && typeof message === 'object') this.logger[level]({ context, ...(message as object) });
-    else this.logger[level]({ context }, String(message));
+    if (!this.logger.isLevelEnabled(level)) return;
+    // The same key pino-http gives its own lines (`reqId`), so one search finds a request's every line.
+    const reqId = requestContext.getStore()?.reqId;
+    if (message !== null && typeof message === 'object') this.logger[level]({ context, reqId, ...(message as object) });
+    else this.logger[level]({ context, reqId }, String(message));
   }
 }

@@ -72,6 +72,21 @@ class AuthBridgePrimaryAuthenticationProviderTest extends TestCase {
 		$this->assertNothingSecretLogged();
 	}
 
+	public function testSendsAndLogsMediaWikisRequestId() {
+		$api = ( new FakeApi() )->answerJson( 200, [ 'result' => 'FAIL', 'code' => 'WRONG_PASSWORD' ] );
+		$provider = $this->newProvider( $api );
+		$provider->beginPrimaryAuthentication( [ self::loginRequest( 'Request id' ) ] );
+
+		$id = ApiClient::requestId();
+		$this->assertMatchesRegularExpression( '/^[A-Za-z0-9._@:-]{1,128}$/', $id );
+		$this->assertSame( $id, $api->requests[0]['headers']['X-Request-Id'] );
+		$this->assertSame( $id, $api->jsonBody()['context']['requestId'] );
+		$logged = array_filter( $this->log->records, static function ( $record ) use ( $id ) {
+			return ( $record[2]['requestId'] ?? null ) === $id && strpos( $record[1], '{requestId}' ) !== false;
+		} );
+		$this->assertCount( 1, $logged, 'the line for the verify call carries the id' );
+	}
+
 	public function testNoAnswerIsUnavailableAndLogged() {
 		$api = ( new FakeApi() )->noAnswer( 'http-timed-out' );
 		$provider = $this->newProvider( $api, [ 'AuthBridgeAuthoritative' => false ] );
