@@ -26,7 +26,8 @@ if (stale) {
   rmSync(join(root, 'dist'), { recursive: true, force: true });
   try {
     for (const project of ['identity-api', 'cli']) {
-      execFileSync(process.execPath, [join(root, 'node_modules/@nestjs/cli/bin/nest.js'), 'build', project], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+      // The compiler's output goes to stderr: stdout is the command's (`npm run -s cli -- … --json`).
+      execFileSync(process.execPath, [join(root, 'node_modules/@nestjs/cli/bin/nest.js'), 'build', project], { cwd: root, stdio: ['ignore', 2, 'inherit'] });
     }
   } catch {
     process.stderr.write('authbridge: the build failed (see the compiler messages above)\n');

@@ -9,6 +9,8 @@ import { registerUserImportCommand } from './commands/users-import';
 import { registerUserExportCommand } from './commands/users-export';
 import { registerLockCommands } from './commands/locks';
 import { registerAuditCommands } from './commands/audit';
+import { registerClientAdminCommands } from './commands/clients-admin';
+import { registerUserAdminCommands } from './commands/users-admin';
 
 async function passwordFrom(options: { password?: string; passwordStdin?: boolean }): Promise<string | undefined> {
   if (options.passwordStdin) return readPasswordFromStdin();
@@ -45,8 +47,15 @@ clients
   .action(async (o: { json?: boolean }) => {
     const all = await (await services()).clients.list();
     if (o.json) return printJson(all);
-    for (const c of all) process.stdout.write(`${c.id}  ${c.name}  ${c.scopes.join(',')}${c.revokedAt ? '  (revoked)' : ''}\n`);
+    const rows = all.map((c) => [
+      c.id, c.name, c.scopes.join(','),
+      c.lastUsedAt ? `last used ${c.lastUsedAt.slice(0, 16).replace('T', ' ')} UTC` : 'never used',
+      [c.revokedAt ? 'revoked' : '', c.forwardsEndUserAddress ? 'forwards end-user address' : '', c.previousSecretValidUntil ? `old secret valid until ${c.previousSecretValidUntil}` : ''].filter(Boolean).join('; '),
+    ]);
+    const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length), 0));
+    for (const r of rows) process.stdout.write(r.map((cell, i) => (i < 4 ? cell.padEnd(widths[i]) : cell)).join('  ').trimEnd() + '\n');
   });
+registerClientAdminCommands(clients);
 clients
   .command('revoke <id>')
   .action(async (id: string) => {
@@ -116,6 +125,8 @@ users
     await (await services()).accounts.setPassword(username, password);
     process.stdout.write(`Password of ${username} changed.\n`);
   });
+
+registerUserAdminCommands(users);
 
 const sessions = users.command('sessions').description("the user's sessions on the registered wikis");
 sessions

@@ -71,12 +71,18 @@ export class AccountsService {
   async update(username: string, changes: UpdateUserRequest, actor: Actor = CLI_ACTOR): Promise<UserJson> {
     this.requireWritable();
     const name = requireCanonicalName(username);
+    let previous: UserRecord | undefined;
     const updated = await this.changeAndNotify(name, async (store, before, now) => {
+      previous = before;
       const after = await store.users.update(name, { ...changes, groups: changes.groups && normalizeGroups(changes.groups) }, now);
       const flipped = changes.disabled !== undefined && changes.disabled !== before.disabled;
       return { result: after!, event: flipped ? accountEvent(before, changes.disabled ? 'disabled' : 'enabled', changes.disabled!) : undefined };
     });
-    await this.recordChange('user.update', name, actor, { fields: changedFields(changes), ...(changes.disabled === undefined ? {} : { disabled: changes.disabled }) });
+    await this.recordChange('user.update', name, actor, {
+      fields: changedFields(changes),
+      ...(changes.disabled === undefined ? {} : { disabled: changes.disabled }),
+      ...whatChanged(previous!, updated),
+    });
     return toUserJson(updated);
   }
 
@@ -196,4 +202,16 @@ function accountEvent(user: UserRecord, change: NewAccountEvent['change'], disab
 /** Names of the fields a request sets, for the audit log; never their values (a password least of all). */
 function changedFields(request: object): string[] {
   return Object.entries(request).filter(([, value]) => value !== undefined).map(([key]) => key).sort();
+}
+
+/**
+ * Which fields a change really altered (a field set to its old value is not a change), and the
+ * groups it added and removed: the audit's "email changed, groups +editor -staff". Names of
+ * fields and groups only, never an email or a name's value.
+ */
+function whatChanged(before: UserRecord, after: UserRecord): { changed: string[]; groupsAdded: string[]; groupsRemoved: string[] } {
+  const changed = (['email', 'emailVerified', 'realName', 'disabled'] as const).filter((field) => before[field] !== after[field]);
+  const groupsAdded = after.groups.filter((g) => !before.groups.includes(g));
+  const groupsRemoved = before.groups.filter((g) => !after.groups.includes(g));
+  return { changed: groupsAdded.length || groupsRemoved.length ? [...changed, 'groups'] : changed, groupsAdded, groupsRemoved };
 }

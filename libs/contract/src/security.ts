@@ -11,6 +11,8 @@ export const AUDIT_EVENTS = [
   'user.sessions',
   'client.create',
   'client.revoke',
+  'client.update',
+  'client.rotate',
   'sso.ticket.issue',
   'sso.ticket.redeem',
   'sso.notify',

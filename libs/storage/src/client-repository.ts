@@ -13,6 +13,9 @@ function toRecord(row: Selectable<ClientsTable>): ClientRecord {
     forwardsEndUserAddress: Boolean(row.forwards_end_user_address),
     createdAt: row.created_at,
     revokedAt: row.revoked_at,
+    previousSecretHash: row.previous_secret_hash ?? null,
+    previousSecretExpiresAt: row.previous_secret_expires_at ?? null,
+    lastUsedAt: row.last_used_at ?? null,
   };
 }
 
@@ -22,6 +25,11 @@ export abstract class ClientRepository {
   /** Returns false when the name is taken. */
   abstract insert(client: ClientRecord): Promise<boolean>;
   abstract revoke(id: string, at: string): Promise<boolean>;
+  /** Name and scopes of a client that is not revoked; false when there is none, throws on a taken name. */
+  abstract update(id: string, changes: { name?: string; scopes?: string[] }): Promise<'updated' | 'not-found' | 'name-taken'>;
+  /** Replaces the secret; the old one's hash stays valid until `previousExpiresAt`. */
+  abstract rotate(id: string, secretHash: string, previousExpiresAt: string): Promise<boolean>;
+  abstract touch(id: string, at: string): Promise<void>;
 }
 
 @Injectable()
@@ -60,6 +68,36 @@ export class KyselyClientRepository extends ClientRepository {
       if (isUniqueViolation(error)) return false;
       throw error;
     }
+  }
+
+  async update(id: string, changes: { name?: string; scopes?: string[] }): Promise<'updated' | 'not-found' | 'name-taken'> {
+    const set: { name?: string; scopes?: string } = {};
+    if (changes.name !== undefined) set.name = changes.name;
+    if (changes.scopes !== undefined) set.scopes = changes.scopes.join(' ');
+    try {
+      const query = this.db.updateTable('clients').where('id', '=', id).where('revoked_at', 'is', null);
+      const result = await (Object.keys(set).length ? query.set(set) : query.set({ id })).executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0 ? 'updated' : 'not-found';
+    } catch (error) {
+      if (isUniqueViolation(error)) return 'name-taken';
+      throw error;
+    }
+  }
+
+  async rotate(id: string, secretHash: string, previousExpiresAt: string): Promise<boolean> {
+    // One statement: the old hash moves aside as the new one takes its place, so no instance
+    // ever sees a row with neither.
+    const result = await this.db
+      .updateTable('clients')
+      .set((eb) => ({ previous_secret_hash: eb.ref('secret_hash'), previous_secret_expires_at: previousExpiresAt, secret_hash: secretHash }))
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async touch(id: string, at: string): Promise<void> {
+    await this.db.updateTable('clients').set({ last_used_at: at }).where('id', '=', id).execute();
   }
 
   async revoke(id: string, at: string): Promise<boolean> {

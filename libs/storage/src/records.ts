@@ -23,4 +23,9 @@ export interface ClientRecord {
   forwardsEndUserAddress: boolean;
   createdAt: string;
   revokedAt: string | null;
+  /** The secret before the last rotation (its SHA-256) and until when it still authenticates. */
+  previousSecretHash: string | null;
+  previousSecretExpiresAt: string | null;
+  /** When the client last authenticated (to the minute; null: never). */
+  lastUsedAt: string | null;
 }

@@ -31,6 +31,10 @@ export interface ClientsTable {
   forwards_end_user_address: number;
   created_at: string;
   revoked_at: string | null;
+  /** SHA-256 of the secret `clients rotate` replaced, valid until previous_secret_expires_at. */
+  previous_secret_hash: string | null;
+  previous_secret_expires_at: string | null;
+  last_used_at: string | null;
 }
 
 export interface Database {

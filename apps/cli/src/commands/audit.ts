@@ -3,6 +3,7 @@ import { AuditLog, counterName, MAX_AUDIT_PAGE } from '@authbridge/accounts';
 import { AUDIT_EVENTS, DomainError } from '@authbridge/contract';
 import { cliContext } from '../context';
 import { printJson } from '../output';
+import { describeClientChange, describeUserChange } from './change-text';
 
 /** `audit list`: the audit log, newest first, like GET /v1/audit. */
 export function registerAuditCommands(program: Command): void {
@@ -24,8 +25,17 @@ export function registerAuditCommands(program: Command): void {
       if (o.json) return printJson(page);
       for (const e of page.items) {
         const checked = e.event === 'verify' ? (e.passwordChecked ? ' checked' : ' not-checked') : '';
-        process.stdout.write(`${e.at}  ${e.event.padEnd(13)} ${e.outcome.padEnd(15)} ${e.username ?? '-'}  client=${e.clientId ?? 'cli'}  address=${e.address ?? '-'}${checked}\n`);
+        process.stdout.write(`${e.at}  ${e.event.padEnd(13)} ${e.outcome.padEnd(15)} ${e.username ?? '-'}  client=${e.clientId ?? 'cli'}  address=${e.address ?? '-'}${checked}${whatChanged(e.event, e.detail)}\n`);
       }
       if (page.nextCursor) process.stdout.write(`-- more: --cursor ${page.nextCursor}\n`);
     });
+}
+
+/** What a change altered, for the events that have one ("email changed, groups +editor −staff"). */
+function whatChanged(event: string, detail: Record<string, unknown>): string {
+  if (event === 'user.update' && Array.isArray(detail.changed)) return `  ${describeUserChange(detail)}`;
+  if (event === 'client.update') return `  client ${String(detail.client)}: ${describeClientChange(detail)}`;
+  if (event === 'client.rotate') return `  client ${String(detail.client)}: secret rotated, old one valid ${String(detail.graceSeconds)} s`;
+  if (event === 'client.create' || event === 'client.revoke') return `  client ${String(detail.client)}`;
+  return '';
 }

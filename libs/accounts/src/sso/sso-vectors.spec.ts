@@ -57,7 +57,7 @@ async function redeemer(): Promise<{ tickets: SsoTickets; db: Db }> {
     await keyRepository.insert({ kid: key.kid, publicX: key.x, privatePem: pem, createdAt: '2026-11-18T09:00:0' + i + 'Z', retiredAt: i === 0 ? null : new Date((file.clock - 20) * 1000).toISOString() });
   }
   const clients = new KyselyClientRepository(db);
-  await clients.insert({ id: 'any-client', name: 'wiki', secretHash: 'x', scopes: ['sso:redeem'], forwardsEndUserAddress: true, createdAt: clock.now().toISOString(), revokedAt: null });
+  await clients.insert({ id: 'any-client', name: 'wiki', secretHash: 'x', scopes: ['sso:redeem'], forwardsEndUserAddress: true, createdAt: clock.now().toISOString(), revokedAt: null, previousSecretHash: null, previousSecretExpiresAt: null, lastUsedAt: null });
   const wikis = new SsoWikis(new KyselySsoWikiRepository(db), clock, clients);
   await wikis.add(file.context.audience, 'http://127.0.0.1:8080', 'any-client');
   const users = new KyselyUserRepository(db);
