@@ -37,7 +37,7 @@ describe('GET /v1/audit', () => {
     ]);
     expect(res.body.items[0]).toMatchObject({ username: 'Audra', address: '127.0.0.1', passwordChecked: true, detail: { requestId: 'wiki-req-7', addressSource: 'caller' } });
     expect(verifyClient).toMatch(/^[a-z0-9]{16}$/);
-    expect(res.body.items[4].detail).toEqual({ fields: ['disabled'], disabled: false });
+    expect(res.body.items[4].detail).toEqual({ fields: ['disabled'], disabled: false, changed: ['disabled'] });
     expect(res.body.items[6].detail.fields).toEqual(['email', 'password', 'username']);
     const text = JSON.stringify(res.body);
     for (const secret of [PASSWORD, 'guess-one-Zq', 'another fine passphrase', 'not-the-current-one', 'argon2']) expect(text).not.toContain(secret);

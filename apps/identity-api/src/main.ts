@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from '@authbridge/config';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { createPinoLogger, PinoLoggerService } from './logging/pino-logger';
+import { setupHint } from './setup-hint';
 
 async function main(): Promise<void> {
   let config;
@@ -37,11 +38,7 @@ async function main(): Promise<void> {
   await app.listen(config.port, config.host);
   const url = await app.getUrl();
   logger.info({ url, database: config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@') }, 'AuthBridge identity API listening');
-  process.stderr.write(
-    `\nAuthBridge identity API: ${url}  (docs: ${url}/docs)\n` +
-      `Create a client for the wiki:  npm run cli -- clients create --name wiki --scopes auth:verify,users:read\n` +
-      `Create a user:                 npm run cli -- users create --username "Jane Doe" --email jane@example.org --password-stdin\n\n`,
-  );
+  process.stderr.write(setupHint(url));
 }
 
 void main();

@@ -209,9 +209,10 @@ function changedFields(request: object): string[] {
  * groups it added and removed: the audit's "email changed, groups +editor -staff". Names of
  * fields and groups only, never an email or a name's value.
  */
-function whatChanged(before: UserRecord, after: UserRecord): { changed: string[]; groupsAdded: string[]; groupsRemoved: string[] } {
-  const changed = (['email', 'emailVerified', 'realName', 'disabled'] as const).filter((field) => before[field] !== after[field]);
+function whatChanged(before: UserRecord, after: UserRecord): { changed: string[]; groupsAdded?: string[]; groupsRemoved?: string[] } {
+  const changed: string[] = (['email', 'emailVerified', 'realName', 'disabled'] as const).filter((field) => before[field] !== after[field]);
   const groupsAdded = after.groups.filter((g) => !before.groups.includes(g));
   const groupsRemoved = before.groups.filter((g) => !after.groups.includes(g));
-  return { changed: groupsAdded.length || groupsRemoved.length ? [...changed, 'groups'] : changed, groupsAdded, groupsRemoved };
+  if (!groupsAdded.length && !groupsRemoved.length) return { changed };
+  return { changed: [...changed, 'groups'], groupsAdded, groupsRemoved };
 }
