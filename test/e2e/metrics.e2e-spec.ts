@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { SsoWikis } from '@authbridge/accounts';
+import { isPostgresUrl } from '@authbridge/storage';
 import { MetricsServer } from '../../apps/identity-api/src/metrics/metrics-endpoint';
 import { createTestApp, bearer, type TestApp } from './helpers/test-app';
 
@@ -50,6 +51,16 @@ describe('GET /metrics', () => {
       expect(sample(text, 'authbridge_http_request_duration_seconds_count{method="POST",route="/v1/auth/verify",status="200"}')).toBe(3);
       expect(sample(text, 'authbridge_http_request_duration_seconds_count{method="GET",route="/v1/users/:username",status="200"}')).toBe(1);
       expect(text).not.toContain('Jane%20doe');
+    });
+
+    it('shows the PostgreSQL pool in use, and no pool on SQLite', async () => {
+      const text = (await t.http.get('/metrics').expect(200)).text;
+      if (isPostgresUrl(process.env.TEST_DATABASE_URL ?? '')) {
+        expect(sample(text, 'authbridge_database_pool_connections{state="total"}')).toBeGreaterThanOrEqual(1);
+        expect(sample(text, 'authbridge_database_pool_connections{state="waiting"}')).toBe(0);
+      } else {
+        expect(text).not.toMatch(/^authbridge_database_pool_connections\{/m);
+      }
     });
 
     it('carries the process metrics and needs no client credential', async () => {
