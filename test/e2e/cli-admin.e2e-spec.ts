@@ -121,6 +121,12 @@ describe('npm run cli -- clients update|rotate|list, users update|delete|session
     });
   });
 
+  it('npm run -s cli -- … --json prints only the JSON (no npm banner, no build messages)', async () => {
+    const out = await new Promise<string>((done, fail) =>
+      execFile('npm', ['run', '-s', 'cli', '--', 'clients', 'list', '--json'], { cwd: resolve('.'), env: { ...process.env, ...env } }, (error, stdout) => (error ? fail(error) : done(stdout))));
+    expect(Array.isArray(JSON.parse(out))).toBe(true);
+  });
+
   describe('users update', () => {
     it('changes email, real name, groups and disabled, visible through GET, and says what changed', async () => {
       const r = await cli(['users', 'update', 'carla', '--email', 'carla@new.example.org', '--real-name', 'Carla C.', '--groups', 'staff,editor'], env);
