@@ -1,13 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
-import pinoHttp from 'pino-http';
 import type { Logger } from 'pino';
 import type { AppConfig } from '@authbridge/config';
 import { DomainError } from '@authbridge/contract';
 import { ProblemFilter } from './problem/problem.filter';
 import { createValidationPipe } from './problem/validation';
 import { mountOpenApi } from './openapi/openapi';
+import { requestLogger } from './logging/request-log';
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
@@ -24,16 +23,7 @@ function requireJsonBodies(request: Request, _response: Response, next: NextFunc
 /** Everything main.ts and the end-to-end tests share, so the tests exercise the real stack. */
 export function configureApp(app: NestExpressApplication, config: AppConfig, logger: Logger): void {
   app.disable('x-powered-by');
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (request) => {
-        const given = request.headers['x-request-id'];
-        return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
-      },
-      customProps: (request) => ({ client: (request as unknown as { client?: { id: string } }).client?.id }),
-    }),
-  );
+  app.use(requestLogger(logger, config.log));
   app.use(requireJsonBodies);
   app.useBodyParser('json', { limit: config.bodyLimitBytes, strict: true });
   app.useGlobalPipes(createValidationPipe());

@@ -26,8 +26,20 @@ function sha256(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();
 }
 
+/**
+ * How long a verified secret is trusted without asking the store again. Every API request
+ * carries the secret, and the look-up was a store round trip per request; 2 s takes that to one
+ * per client per 2 s. A revoke through this process (the API) drops the entry at once; a revoke
+ * by the CLI or another instance on the same PostgreSQL takes effect within this time.
+ */
+export const CLIENT_CACHE_MS = 2000;
+const MAX_CACHED_CLIENTS = 256;
+
 @Injectable()
 export class ClientCredentials {
+  /** Only verified secrets, by their SHA-256 (never the secret), so wrong guesses cannot fill it. */
+  private readonly verified = new Map<string, { client: AuthenticatedClient; until: number }>();
+
   constructor(
     private readonly clients: ClientRepository,
     private readonly clock: Clock,
@@ -60,12 +72,25 @@ export class ClientCredentials {
   async authenticate(secret: string): Promise<AuthenticatedClient | undefined> {
     const match = SECRET_PATTERN.exec(secret);
     if (!match) return undefined;
+    const actual = sha256(secret);
+    const key = actual.toString('hex');
+    const now = performance.now();
+    const cached = this.verified.get(key);
+    if (cached && cached.until > now) return cached.client;
+    this.verified.delete(key);
     const client = await this.clients.findById(match[1]);
     if (!client || client.revokedAt) return undefined;
     const expected = Buffer.from(client.secretHash, 'hex');
-    const actual = sha256(secret);
     if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return undefined;
-    return { id: client.id, name: client.name, scopes: client.scopes as Scope[], forwardsEndUserAddress: client.forwardsEndUserAddress };
+    const authenticated: AuthenticatedClient = { id: client.id, name: client.name, scopes: client.scopes as Scope[], forwardsEndUserAddress: client.forwardsEndUserAddress };
+    if (this.verified.size >= MAX_CACHED_CLIENTS) this.verified.delete(this.verified.keys().next().value as string);
+    this.verified.set(key, { client: authenticated, until: now + CLIENT_CACHE_MS });
+    return authenticated;
+  }
+
+  /** Forgets the verified secrets of a client, so a change to it (revoke, scopes) applies to the next request. */
+  forget(id: string): void {
+    for (const [key, entry] of this.verified) if (entry.client.id === id) this.verified.delete(key);
   }
 
   async list(): Promise<Array<AuthenticatedClient & { createdAt: string; revokedAt: string | null }>> {
@@ -73,7 +98,9 @@ export class ClientCredentials {
   }
 
   async revoke(id: string, actor: Actor = CLI_ACTOR): Promise<void> {
-    if (!(await this.clients.revoke(id, this.clock.now().toISOString()))) throw new DomainError('CLIENT_NOT_FOUND', `No client with id "${id}".`);
+    const revoked = await this.clients.revoke(id, this.clock.now().toISOString());
+    this.forget(id);
+    if (!revoked) throw new DomainError('CLIENT_NOT_FOUND', `No client with id "${id}".`);
     await this.audit.record({ event: 'client.revoke', outcome: 'OK', clientId: actor.clientId, detail: { client: id } });
   }
 }
