@@ -48,6 +48,7 @@ async function startApi(env) {
   await waitForReady(url, child);
   return {
     url,
+    pid: child.pid,
     stop: () => new Promise((resolve) => {
       if (child.exitCode !== null) return resolve();
       child.once('exit', resolve);
@@ -56,4 +57,30 @@ async function startApi(env) {
   };
 }
 
-module.exports = { startApi, cli, freePort };
+/** Resident memory of a process, now and at its peak (VmHWM), in MiB, from /proc. */
+function memoryMiB(pid) {
+  const status = require('node:fs').readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rss: kib('VmRSS') / 1024, peak: kib('VmHWM') / 1024 };
+}
+
+/** The bare look-up server (bare-lookup.cjs) on the same store, as a child like the API. */
+async function startBare(databaseUrl) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(__dirname, 'bare-lookup.cjs'), databaseUrl, String(port)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  await new Promise((resolve, reject) => {
+    child.once('message', resolve);
+    child.once('exit', (code) => reject(new Error(`bare server exited with ${code}`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid,
+    stop: () => new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', resolve);
+      child.kill('SIGTERM');
+    }),
+  };
+}
+
+module.exports = { startApi, startBare, cli, freePort, memoryMiB };

@@ -180,7 +180,7 @@ describe('single sign-on', () => {
     it('refuses an expired ticket with TICKET_EXPIRED', async () => {
       const { kid, privateKey } = await keys.signingKey();
       const iat = Math.floor(Date.now() / 1000) - 100;
-      const expired = signJws({ typ: SSO_TICKET_TYP, kid }, { iss: ISSUER, aud: 'wiki-a', sub: 'Jane doe', jti: 'expired-jti-000000001', iat, nbf: iat, exp: iat + 30, remember: false }, privateKey);
+      const expired = await signJws({ typ: SSO_TICKET_TYP, kid }, { iss: ISSUER, aud: 'wiki-a', sub: 'Jane doe', jti: 'expired-jti-000000001', iat, nbf: iat, exp: iat + 30, remember: false }, privateKey);
       const res = await redeem(expired).expect(410);
       expect(res.body.code).toBe('TICKET_EXPIRED');
     });
@@ -264,7 +264,7 @@ describe('single sign-on', () => {
         ]);
         expect(wiki.received).toHaveLength(1);
         const jwks = (await t.http.get('/.well-known/jwks.json')).body.keys as Array<{ kid: string; x: string }>;
-        const claims = verifyJws(wiki.received[0], {
+        const claims = await verifyJws(wiki.received[0], {
           keys: new Map(jwks.map((k) => [k.kid, k.x])), typ: SSO_LOGOUT_TYP, issuer: ISSUER, audience: 'wiki-a',
           now: Math.floor(Date.now() / 1000), leeway: 5, maxLifetime: 60,
         });

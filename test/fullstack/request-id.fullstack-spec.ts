@@ -29,8 +29,8 @@ describe(`request ids from the wiki to the API (${harness.mediawikiLabel()})`, (
   let wiki: Wiki;
 
   beforeAll(async () => {
-    // info: the API writes its per-request lines (pino-http's "request completed") at info.
-    api = await harness.startIdentityApi({ env: { LOG_LEVEL: 'info' } });
+    // The request logger writes "request completed" for answered requests with LOG_REQUESTS=all, at info.
+    api = await harness.startIdentityApi({ env: { LOG_LEVEL: 'info', LOG_REQUESTS: 'all' } });
     const { secret } = await api.createClient('wiki', ['auth:verify', 'users:read'], { forwardsEndUserAddress: true });
     await api.createUser(JANE);
     wiki = await harness.startWiki({ settings: { AuthBridgeApiUrl: api.url, AuthBridgeApiSecret: secret, AuthBridgeAuthoritative: false } });
@@ -49,9 +49,9 @@ describe(`request ids from the wiki to the API (${harness.mediawikiLabel()})`, (
     expect(wikiLine).not.toBeNull();
     const id = wikiLine![1];
 
-    const apiLines = api.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { reqId?: string; msg?: string; req?: { url?: string } });
+    const apiLines = api.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { reqId?: string; msg?: string; url?: string });
     const ofThatRequest = apiLines.filter((l) => l.reqId === id);
-    expect(ofThatRequest.map((l) => [l.msg, l.req?.url])).toContainEqual(['request completed', '/v1/auth/verify']);
+    expect(ofThatRequest.map((l) => [l.msg, l.url])).toContainEqual(['request completed', '/v1/auth/verify']);
     expect(wiki.extensionPhpProblems()).toEqual([]);
   });
 });

@@ -1,6 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
-import pinoHttp from 'pino-http';
 import type { Logger } from 'pino';
 import type { AppConfig } from '@authbridge/config';
 import { DomainError } from '@authbridge/contract';
@@ -9,7 +8,8 @@ import { metricsHandler, requestTiming } from './metrics/metrics-endpoint';
 import { ProblemFilter } from './problem/problem.filter';
 import { createValidationPipe } from './problem/validation';
 import { mountOpenApi } from './openapi/openapi';
-import { requestIdFor, withRequestContext } from './logging/request-context';
+import { withRequestContext } from './logging/request-context';
+import { requestLogger } from './logging/request-log';
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
@@ -35,15 +35,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
       app.use('/metrics', (request: Request, response: Response, next: NextFunction) => (request.path === '/' ? handle(request, response) : next()));
     }
   }
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: requestIdFor,
-      // Every line pino-http writes carries `reqId` at the top, as the application's own lines do.
-      quietReqLogger: true,
-      customProps: (request) => ({ client: (request as unknown as { client?: { id: string } }).client?.id }),
-    }),
-  );
+  app.use(requestLogger(logger, config.log));
   app.use(withRequestContext);
   app.use(requireJsonBodies);
   app.useBodyParser('json', { limit: config.bodyLimitBytes, strict: true });

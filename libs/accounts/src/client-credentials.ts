@@ -60,8 +60,20 @@ function checkName(name: string): void {
   }
 }
 
+/**
+ * How long a verified secret is trusted without asking the store again. Every API request
+ * carries the secret, and the look-up was a store round trip per request; 2 s takes that to one
+ * per client per 2 s. A revoke through this process (the API) drops the entry at once; a revoke
+ * by the CLI or another instance on the same PostgreSQL takes effect within this time.
+ */
+export const CLIENT_CACHE_MS = 2000;
+const MAX_CACHED_CLIENTS = 256;
+
 @Injectable()
 export class ClientCredentials {
+  /** Only verified secrets, by their SHA-256 (never the secret), so wrong guesses cannot fill it. */
+  private readonly verified = new Map<string, { client: AuthenticatedClient; until: number }>();
+
   constructor(
     private readonly clients: ClientRepository,
     private readonly clock: Clock,
@@ -97,15 +109,35 @@ export class ClientCredentials {
   async authenticate(secret: string): Promise<AuthenticatedClient | undefined> {
     const match = SECRET_PATTERN.exec(secret);
     if (!match) return undefined;
+    const actual = sha256(secret);
+    const key = actual.toString('hex');
+    const now = performance.now();
+    const cached = this.verified.get(key);
+    if (cached && cached.until > now) {
+      this.noteUse(cached.client.id, this.clock.now().getTime());
+      return cached.client;
+    }
+    this.verified.delete(key);
     const client = await this.clients.findById(match[1]);
     if (!client || client.revokedAt) return undefined;
-    const actual = sha256(secret);
-    const now = this.clock.now();
+    const wallNow = this.clock.now();
     // The previous secret (after `clients rotate`) works until its grace period ends, then never.
-    const inGrace = client.previousSecretHash !== null && client.previousSecretExpiresAt !== null && now.toISOString() < client.previousSecretExpiresAt;
-    if (!sameHash(client.secretHash, actual) && !(inGrace && sameHash(client.previousSecretHash!, actual))) return undefined;
-    this.noteUse(client.id, now.getTime());
-    return { id: client.id, name: client.name, scopes: client.scopes as Scope[], forwardsEndUserAddress: client.forwardsEndUserAddress };
+    const inGrace = client.previousSecretHash !== null && client.previousSecretExpiresAt !== null && wallNow.toISOString() < client.previousSecretExpiresAt;
+    const current = sameHash(client.secretHash, actual);
+    if (!current && !(inGrace && sameHash(client.previousSecretHash!, actual))) return undefined;
+    this.noteUse(client.id, wallNow.getTime());
+    const authenticated: AuthenticatedClient = { id: client.id, name: client.name, scopes: client.scopes as Scope[], forwardsEndUserAddress: client.forwardsEndUserAddress };
+    // Only the current secret is cached: a rotated-out one must stop at the end of its grace period, not up to 2 s later.
+    if (current) {
+      if (this.verified.size >= MAX_CACHED_CLIENTS) this.verified.delete(this.verified.keys().next().value as string);
+      this.verified.set(key, { client: authenticated, until: now + CLIENT_CACHE_MS });
+    }
+    return authenticated;
+  }
+
+  /** Forgets the verified secrets of a client, so a change to it (revoke, rotate, scopes) applies to the next request. */
+  forget(id: string): void {
+    for (const [key, entry] of this.verified) if (entry.client.id === id) this.verified.delete(key);
   }
 
   /**
@@ -142,6 +174,7 @@ export class ClientCredentials {
     const before = await this.get(id);
     const scopes = changes.scopes === undefined ? undefined : [...new Set(changes.scopes)].sort();
     const outcome = await this.clients.update(id, { name: changes.name, scopes });
+    this.forget(id);
     if (outcome === 'name-taken') throw new DomainError('VALIDATION_FAILED', `A client named "${changes.name}" already exists.`);
     if (outcome === 'not-found') throw new DomainError('CLIENT_NOT_FOUND', `No client with id "${id}" (or it is revoked).`);
     const after = await this.get(id);
@@ -166,12 +199,15 @@ export class ClientCredentials {
     const secret = newSecret(id);
     const until = new Date(this.clock.now().getTime() + graceSeconds * 1000).toISOString();
     if (!(await this.clients.rotate(id, sha256(secret).toString('hex'), until))) throw new DomainError('CLIENT_NOT_FOUND', `No client with id "${id}" (or it is revoked).`);
+    this.forget(id);
     await this.audit.record({ event: 'client.rotate', outcome: 'OK', clientId: actor.clientId, detail: { client: id, name: before.name, graceSeconds } });
     return { id, name: before.name, scopes: before.scopes, forwardsEndUserAddress: before.forwardsEndUserAddress, secret, previousSecretValidUntil: graceSeconds > 0 ? until : null };
   }
 
   async revoke(id: string, actor: Actor = CLI_ACTOR): Promise<void> {
-    if (!(await this.clients.revoke(id, this.clock.now().toISOString()))) throw new DomainError('CLIENT_NOT_FOUND', `No client with id "${id}".`);
+    const revoked = await this.clients.revoke(id, this.clock.now().toISOString());
+    this.forget(id);
+    if (!revoked) throw new DomainError('CLIENT_NOT_FOUND', `No client with id "${id}".`);
     await this.audit.record({ event: 'client.revoke', outcome: 'OK', clientId: actor.clientId, detail: { client: id } });
   }
 }

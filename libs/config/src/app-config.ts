@@ -6,6 +6,8 @@ export interface AppConfig {
   host: string;
   databaseUrl: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Which requests get a log line: refusals, errors and slow ones, or all (LOG_REQUESTS, LOG_SLOW_REQUEST_MS). */
+  log: { requests: 'errors' | 'all'; slowMs: number };
   bodyLimitBytes: number;
   argon2: { memoryKiB: number; timeCost: number; parallelism: number };
   /** Connections each API instance keeps to PostgreSQL (ignored by SQLite). */

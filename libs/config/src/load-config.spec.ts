@@ -13,6 +13,7 @@ describe('loadConfig', () => {
     ['DATABASE_URL', 'mysql://x', /DATABASE_URL: must start with/],
     ['ARGON2_MEMORY_KIB', '1024', /ARGON2_MEMORY_KIB: must be between/],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL: must be one of/],
+    ['LOG_REQUESTS', 'some', /LOG_REQUESTS: must be errors or all/],
   ])('stops on a bad %s and names it', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);

@@ -20,6 +20,12 @@ function logLevel(env: Env): AppConfig['logLevel'] {
   return raw as AppConfig['logLevel'];
 }
 
+function logRequests(env: Env): AppConfig['log']['requests'] {
+  const raw = (env.LOG_REQUESTS ?? 'errors').trim();
+  if (raw !== 'errors' && raw !== 'all') throw new ConfigError('LOG_REQUESTS', 'must be errors or all');
+  return raw;
+}
+
 function ssoIssuer(env: Env): string {
   const raw = (env.SSO_ISSUER ?? 'authbridge').trim();
   if (!/^[\x21-\x7e]{1,255}$/.test(raw)) throw new ConfigError('SSO_ISSUER', 'must be 1-255 printable ASCII characters without spaces');
@@ -72,6 +78,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     host: env.HOST?.trim() || '127.0.0.1',
     databaseUrl: databaseUrl(env),
     logLevel: logLevel(env),
+    log: { requests: logRequests(env), slowMs: integer(env, 'LOG_SLOW_REQUEST_MS', 1000, 1, 600000) },
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
     // OWASP's argon2id recommendation: 19 MiB, 2 iterations, 1 lane.
     argon2: {

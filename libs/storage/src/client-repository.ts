@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Selectable } from 'kysely';
+import type { CompiledQuery, Selectable } from 'kysely';
 import { isUniqueViolation, type Db } from './database';
 import type { ClientRecord } from './records';
 import type { ClientsTable } from './schema';
@@ -34,13 +34,17 @@ export abstract class ClientRepository {
 
 @Injectable()
 export class KyselyClientRepository extends ClientRepository {
+  /** Asked on every request whose secret is not cached; compiled once, as the user look-up. */
+  private readonly byId: CompiledQuery<Selectable<ClientsTable>>;
+
   constructor(private readonly db: Db) {
     super();
+    this.byId = db.selectFrom('clients').selectAll().where('id', '=', '').compile();
   }
 
   async findById(id: string): Promise<ClientRecord | undefined> {
-    const row = await this.db.selectFrom('clients').selectAll().where('id', '=', id).executeTakeFirst();
-    return row && toRecord(row);
+    const { rows } = await this.db.executeQuery<Selectable<ClientsTable>>({ ...this.byId, parameters: [id] });
+    return rows[0] && toRecord(rows[0]);
   }
 
   async list(): Promise<ClientRecord[]> {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { sql, type Selectable } from 'kysely';
+import { sql, type CompiledQuery, type Selectable } from 'kysely';
 import { isPostgres, isUniqueViolation, type Db } from './database';
 import type { UserRecord, UserChanges } from './records';
 import type { UsersTable } from './schema';
@@ -48,13 +48,20 @@ function likePrefix(prefix: string): string {
 
 @Injectable()
 export class KyselyUserRepository extends UserRepository {
+  /**
+   * The look-up every wiki page view with a login may make, compiled once: building the query
+   * anew was a tenth of its CPU. Only the parameter changes from one call to the next.
+   */
+  private readonly byUsername: CompiledQuery<Selectable<UsersTable>>;
+
   constructor(private readonly db: Db) {
     super();
+    this.byUsername = db.selectFrom('users').selectAll().where('username', '=', '').compile();
   }
 
   async findByUsername(username: string): Promise<UserRecord | undefined> {
-    const row = await this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
-    return row && toRecord(row);
+    const { rows } = await this.db.executeQuery<Selectable<UsersTable>>({ ...this.byUsername, parameters: [username] });
+    return rows[0] && toRecord(rows[0]);
   }
 
   async list({ prefix, after, limit }: { prefix: string; after?: string; limit: number }): Promise<UserRecord[]> {

@@ -69,7 +69,7 @@ export async function startFakeWiki(options: { jwks: () => Promise<{ keys: Array
       }
       try {
         const jwks = await options.jwks();
-        const claims = verifyJws(JSON.parse(body).logoutToken, {
+        const claims = await verifyJws(JSON.parse(body).logoutToken, {
           keys: new Map(jwks.keys.map((k) => [k.kid, k.x])), typ: SSO_LOGOUT_TYP, issuer: options.issuer, audience: options.wikiId,
           now: Math.floor(Date.now() / 1000), leeway: 5, maxLifetime: 60,
         });

@@ -27,7 +27,7 @@ export class PinoLoggerService implements LoggerService {
 
   private write(level: 'info' | 'error' | 'warn' | 'debug' | 'trace' | 'fatal', message: unknown, context?: string) {
     if (!this.logger.isLevelEnabled(level)) return;
-    // The same key pino-http gives its own lines (`reqId`), so one search finds a request's every line.
+    // The same key the request logger gives its lines (`reqId`), so one search finds a request's every line.
     const reqId = requestContext.getStore()?.reqId;
     if (message !== null && typeof message === 'object') this.logger[level]({ context, reqId, ...(message as object) });
     else this.logger[level]({ context, reqId }, String(message));

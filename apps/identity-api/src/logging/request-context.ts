@@ -20,7 +20,7 @@ export function requestIdFor(request: IncomingMessage, response: ServerResponse)
   return id;
 }
 
-/** Runs the rest of the request inside its context (after pino-http gave it `id`). */
+/** Runs the rest of the request inside its context (after the request logger gave it `id`). */
 export function withRequestContext(request: Request, _response: Response, next: NextFunction): void {
   requestContext.run({ reqId: String((request as Request & { id: unknown }).id) }, next);
 }

@@ -1,11 +1,13 @@
-import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { errors, jwtVerify, SignJWT, type JWTHeaderParameters, type JWTPayload } from 'jose';
 import { SSO_ALG, type Jwk } from '@authbridge/contract';
 
 /**
- * Compact JWS with Ed25519 only. A few lines on node:crypto instead of a JWT library: the
- * algorithm is pinned (the header's `alg` is compared, never used to pick a verifier), which
- * rules out `alg: none` and HS256-with-the-public-key by construction, and PHP verifies the
- * same bytes with sodium_crypto_sign_verify_detached.
+ * Compact JWS with Ed25519 only, through jose (@nestjs/jwt sits on jsonwebtoken, which has no
+ * EdDSA). The algorithm is pinned in jose's `algorithms`, never taken from the header, which
+ * rules out `alg: none` and HS256-with-the-public-key; typ, iss, aud, clock tolerance and max age
+ * are jose's options. The rules jose has no option for (one-string aud, integer dates, a bounded
+ * lifetime, a usable jti) are checked after it, on claims whose signature it has verified.
  */
 
 export type TicketFailure = 'TICKET_INVALID' | 'TICKET_EXPIRED';
@@ -47,9 +49,9 @@ export function toJwk(kid: string, x: string): Jwk {
   return { kty: 'OKP', crv: 'Ed25519', x, kid, alg: 'EdDSA', use: 'sig' };
 }
 
-export function signJws(header: { typ: string; kid: string }, claims: object, privateKey: KeyObject): string {
-  const input = `${b64url(JSON.stringify({ alg: SSO_ALG, typ: header.typ, kid: header.kid }))}.${b64url(JSON.stringify(claims))}`;
-  return `${input}.${b64url(sign(null, Buffer.from(input), privateKey))}`;
+/** Signs `claims` as they are (no claim added), with the header {alg, typ, kid} in that order. */
+export function signJws(header: { typ: string; kid: string }, claims: object, privateKey: KeyObject): Promise<string> {
+  return new SignJWT(claims as JWTPayload).setProtectedHeader({ alg: SSO_ALG, typ: header.typ, kid: header.kid }).sign(privateKey);
 }
 
 export interface VerifyOptions {
@@ -57,8 +59,8 @@ export interface VerifyOptions {
   keys: ReadonlyMap<string, string>;
   typ: string;
   issuer: string;
-  /** The wiki's id, or a predicate for the API, which serves every registered wiki. */
-  audience: string | ((aud: string) => boolean);
+  /** The wiki's id, or every registered wiki's id for the API, which serves them all. */
+  audience: string | readonly string[];
   /** Seconds since the epoch. */
   now: number;
   leeway: number;
@@ -66,49 +68,66 @@ export interface VerifyOptions {
 }
 
 const MAX_TOKEN_LENGTH = 4096;
-
-function parseJsonObject(part: string): Record<string, unknown> {
-  let value: unknown;
-  try {
-    value = JSON.parse(fromB64url(part).toString('utf8'));
-  } catch {
-    throw new TicketRejected('TICKET_INVALID', 'a part is not JSON');
-  }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new TicketRejected('TICKET_INVALID', 'a part is not a JSON object');
-  return value as Record<string, unknown>;
-}
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
 
-/** Signature first, then claims; throws TicketRejected with the reason (for logs, not for people). */
-export function verifyJws(token: string, options: VerifyOptions): Record<string, unknown> {
-  if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) throw new TicketRejected('TICKET_INVALID', 'too long');
-  const parts = token.split('.');
-  if (parts.length !== 3 || parts.some((p) => p === '')) throw new TicketRejected('TICKET_INVALID', 'not a compact JWS');
-  const header = parseJsonObject(parts[0]);
-  if (header.alg !== SSO_ALG) throw new TicketRejected('TICKET_INVALID', 'algorithm is not EdDSA');
-  if (header.typ !== options.typ) throw new TicketRejected('TICKET_INVALID', `typ is not ${options.typ}`);
-  if (header.crit !== undefined) throw new TicketRejected('TICKET_INVALID', 'crit is not supported');
-  const x = typeof header.kid === 'string' ? options.keys.get(header.kid) : undefined;
-  if (!x) throw new TicketRejected('TICKET_INVALID', 'unknown kid');
-  const signature = fromB64url(parts[2]);
-  if (signature.length !== 64 || !verify(null, Buffer.from(`${parts[0]}.${parts[1]}`), publicKeyFromX(x), signature)) {
-    throw new TicketRejected('TICKET_INVALID', 'bad signature');
+/** Imported keys by `x`: importing is the costly part of a verification, and keys rarely change. */
+const publicKeys = new Map<string, KeyObject>();
+function cachedPublicKey(x: string): KeyObject {
+  let key = publicKeys.get(x);
+  if (!key) {
+    if (publicKeys.size >= 32) publicKeys.clear();
+    key = publicKeyFromX(x);
+    publicKeys.set(x, key);
   }
-  const claims = parseJsonObject(parts[1]);
-  if (claims.iss !== options.issuer) throw new TicketRejected('TICKET_INVALID', 'wrong issuer');
-  const aud = claims.aud;
-  const audienceOk = typeof aud === 'string' && (typeof options.audience === 'string' ? aud === options.audience : options.audience(aud));
-  if (!audienceOk) throw new TicketRejected('TICKET_INVALID', 'wrong audience');
+  return key;
+}
+
+/** Signature first, then claims; throws TicketRejected with the reason (for logs, not for people). */
+export async function verifyJws(token: string, options: VerifyOptions): Promise<Record<string, unknown>> {
+  if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) throw new TicketRejected('TICKET_INVALID', 'too long');
+  if (!COMPACT_JWS.test(token)) throw new TicketRejected('TICKET_INVALID', 'not a compact JWS');
+  let claims: JWTPayload;
+  let header: JWTHeaderParameters;
+  try {
+    ({ payload: claims, protectedHeader: header } = await jwtVerify(
+      token,
+      (protectedHeader) => {
+        // Only a published kid: no "the only key" fallback for a header without one.
+        const x = typeof protectedHeader.kid === 'string' ? options.keys.get(protectedHeader.kid) : undefined;
+        if (!x) throw new TicketRejected('TICKET_INVALID', 'unknown kid');
+        return cachedPublicKey(x);
+      },
+      {
+        algorithms: [SSO_ALG],
+        typ: options.typ,
+        issuer: options.issuer,
+        audience: typeof options.audience === 'string' ? options.audience : [...options.audience],
+        clockTolerance: options.leeway,
+        maxTokenAge: options.maxLifetime,
+        currentDate: new Date(options.now * 1000),
+        requiredClaims: ['sub', 'jti', 'iat', 'exp'],
+      },
+    ));
+  } catch (error) {
+    if (error instanceof TicketRejected) throw error;
+    if (error instanceof errors.JWTExpired) {
+      // jose says "expired" also for an iat older than maxTokenAge; only a past exp is TICKET_EXPIRED.
+      throw new TicketRejected(error.claim === 'exp' ? 'TICKET_EXPIRED' : 'TICKET_INVALID', error.message);
+    }
+    if (error instanceof errors.JOSEError) throw new TicketRejected('TICKET_INVALID', `${error.code}: ${error.message}`);
+    // jose throws TypeError for a key or input it cannot use: still a refused token, not a 500.
+    if (error instanceof TypeError) throw new TicketRejected('TICKET_INVALID', error.message);
+    throw error;
+  }
+  // jose normalises typ (case, an "application/" prefix); the contract names one exact value.
+  if (header.typ !== options.typ) throw new TicketRejected('TICKET_INVALID', `typ is not ${options.typ}`);
+  if (typeof claims.aud !== 'string') throw new TicketRejected('TICKET_INVALID', 'wrong audience');
   if (typeof claims.sub !== 'string' || claims.sub === '') throw new TicketRejected('TICKET_INVALID', 'no subject');
   if (typeof claims.jti !== 'string' || !/^[A-Za-z0-9_-]{16,64}$/.test(claims.jti)) throw new TicketRejected('TICKET_INVALID', 'no usable jti');
   const { iat, exp, nbf } = claims;
-  if (!isInt(iat) || !isInt(exp)) throw new TicketRejected('TICKET_INVALID', 'iat or exp missing');
-  if (nbf !== undefined && !isInt(nbf)) throw new TicketRejected('TICKET_INVALID', 'nbf is not a number');
+  if (!isInt(iat) || !isInt(exp) || (nbf !== undefined && !isInt(nbf))) throw new TicketRejected('TICKET_INVALID', 'a date is not an integer');
   if (exp - iat > options.maxLifetime || exp <= iat) throw new TicketRejected('TICKET_INVALID', 'lifetime out of bounds');
-  if (iat > options.now + options.leeway || (isInt(nbf) && nbf > options.now + options.leeway)) {
-    throw new TicketRejected('TICKET_INVALID', 'not valid yet');
-  }
-  if (exp <= options.now - options.leeway) throw new TicketRejected('TICKET_EXPIRED', 'expired');
-  return claims;
+  return claims as Record<string, unknown>;
 }

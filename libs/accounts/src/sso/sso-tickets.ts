@@ -79,7 +79,7 @@ export class SsoTickets {
       ...(request.nonce ? { nonce: request.nonce } : {}),
     };
     const { kid, privateKey } = await this.keys.signingKey();
-    const ticket = signJws({ typ: SSO_TICKET_TYP, kid }, claims, privateKey);
+    const ticket = await signJws({ typ: SSO_TICKET_TYP, kid }, claims, privateKey);
     return {
       ticket,
       expiresAt: new Date(claims.exp * 1000).toISOString(),
@@ -114,11 +114,11 @@ export class SsoTickets {
     const registered = new Map((await this.wikis.list()).map((w) => [w.id, w]));
     let claims: Record<string, unknown>;
     try {
-      claims = verifyJws(ticket, {
+      claims = await verifyJws(ticket, {
         keys: await this.keys.verificationKeys(),
         typ: SSO_TICKET_TYP,
         issuer: this.settings.issuer,
-        audience: (aud) => registered.has(aud),
+        audience: [...registered.keys()],
         now: Math.floor(now.getTime() / 1000),
         leeway: SSO_LEEWAY_SECONDS,
         maxLifetime: SSO_MAX_TICKET_TTL_SECONDS,

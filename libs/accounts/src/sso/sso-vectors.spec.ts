@@ -80,7 +80,7 @@ describe('vectors/sso-tickets.json (fixed keys, fixed clock)', () => {
       if (v.typ === SSO_LOGOUT_TYP) {
         const keys = new Map(file.context.jwks.keys.map((k) => [k.kid, k.x]));
         const { issuer, audience, leewaySeconds: leeway, maxLifetimeSeconds: maxLifetime } = file.context;
-        return { ok: true, claims: verifyJws(v.token, { keys, typ: v.typ, issuer, audience, now: file.clock, leeway, maxLifetime }) };
+        return { ok: true, claims: await verifyJws(v.token, { keys, typ: v.typ, issuer, audience, now: file.clock, leeway, maxLifetime }) };
       }
       const redeemed = await tickets.redeem(v.token, 'any-client');
       return { ok: true, claims: { sub: redeemed.user.username, remember: redeemed.remember, returnTo: redeemed.returnTo } };
@@ -98,7 +98,7 @@ describe('vectors/sso-tickets.json (fixed keys, fixed clock)', () => {
       if (!redeemed.ok) return;
       const keys = new Map(file.context.jwks.keys.map((k) => [k.kid, k.x]));
       const { issuer, audience, leewaySeconds: leeway, maxLifetimeSeconds: maxLifetime } = file.context;
-      const claims = verifyJws(v.token, { keys, typ: v.typ ?? SSO_TICKET_TYP, issuer, audience, now: file.clock, leeway, maxLifetime });
+      const claims = await verifyJws(v.token, { keys, typ: v.typ ?? SSO_TICKET_TYP, issuer, audience, now: file.clock, leeway, maxLifetime });
       if (v['expect-fail']) {
         expect(v.code).toBe('TICKET_NOT_FOR_THIS_BROWSER');
         expect(boundToBrowser(claims, v.browserNonce)).toBe(false);
