@@ -19,6 +19,8 @@ const { freePort, waitFor, captureOutput, stopChild, httpRequest } = require('./
 const ROOT = path.resolve(__dirname, '..', '..');
 const EXTENSION_DIR = path.join(ROOT, 'mediawiki-extension-contract', 'extension');
 const EXTENSION_JSON = path.join(EXTENSION_DIR, 'extension.json');
+/** php -S router: entry points and files only (see the file for the session race it prevents). */
+const ROUTER = path.join(__dirname, 'wiki-router.php');
 const TRIXIE_SCRIPT = path.join(ROOT, 'scripts', 'trixie-chroot.sh');
 
 /** Where each MediaWiki comes from, and how its PHP is started. */
@@ -186,7 +188,7 @@ class Wiki {
   async start() {
     if (this.child) return;
     const env = { MW_CONFIG_FILE: path.join(this.dir, 'LocalSettings.php'), PHP_CLI_SERVER_WORKERS: String(this.workers) };
-    const [cmd, argv] = phpCommand(this.mw, [...this.phpIni(), '-S', `127.0.0.1:${this.port}`, '-t', this.mw.mwPath], env);
+    const [cmd, argv] = phpCommand(this.mw, [...this.phpIni(), '-S', `127.0.0.1:${this.port}`, '-t', this.mw.mwPath, ROUTER], env);
     const child = spawn(cmd, argv, {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
