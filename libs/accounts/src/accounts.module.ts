@@ -11,6 +11,7 @@ import { Clock, SystemClock } from './clock';
 import { CredentialVerifier } from './credential-verifier';
 import { SSO_SETTINGS, SsoKeys, SsoTickets, SsoWikis } from './sso';
 import { AccountNotifications, BackChannelTokens, FetchWikiNotifier, NOTIFY_SETTINGS, WikiNotifier } from './lifecycle';
+import { UserImporter } from './import';
 import { openUserDirectory, UserDirectory, type OpenedDirectory } from './sources';
 
 const OPENED_DIRECTORY = Symbol('OPENED_DIRECTORY');
@@ -61,8 +62,9 @@ export class AccountsModule {
         { provide: WikiNotifier, useClass: FetchWikiNotifier },
         BackChannelTokens,
         AccountNotifications,
+        UserImporter,
       ],
-      exports: [UserDirectory, AccountsService, ClientCredentials, CredentialVerifier, PasswordHasher, Clock, BruteForceGuard, AuditLog, AccountLocks, SSO_SETTINGS, SsoKeys, SsoWikis, SsoTickets, AccountNotifications, WikiNotifier, NOTIFY_SETTINGS],
+      exports: [UserDirectory, AccountsService, ClientCredentials, CredentialVerifier, PasswordHasher, Clock, BruteForceGuard, AuditLog, AccountLocks, SSO_SETTINGS, SsoKeys, SsoWikis, SsoTickets, AccountNotifications, WikiNotifier, NOTIFY_SETTINGS, UserImporter],
     };
   }
 }
