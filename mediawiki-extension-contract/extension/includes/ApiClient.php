@@ -2,6 +2,7 @@
 
 namespace MediaWiki\Extension\AuthBridge;
 
+use MediaWiki\Extension\AuthBridge\Generated\ContractConstants;
 use MediaWiki\Http\HttpRequestFactory;
 use Psr\Log\LoggerInterface;
 
@@ -60,7 +61,7 @@ class ApiClient {
 		if ( $context ) {
 			$payload['context'] = $context;
 		}
-		[ $status, $body ] = $this->request( 'POST', '/v1/auth/verify', $payload );
+		[ $status, $body ] = $this->request( 'POST', ContractConstants::API_VERIFY_PATH, $payload );
 		return self::parseVerifyResponse( $status, $body );
 	}
 
@@ -73,7 +74,7 @@ class ApiClient {
 	 * @throws UnexpectedResponseException
 	 */
 	public function getUser( string $username ): ?RemoteUser {
-		$path = '/v1/users/' . rawurlencode( $username );
+		$path = ContractConstants::API_USERS_PATH . '/' . rawurlencode( $username );
 		[ $status, $body ] = $this->request( 'GET', $path, null );
 		if ( $status === 404 || $status === 400 ) {
 			return null;
@@ -94,7 +95,7 @@ class ApiClient {
 	 * @throws UnexpectedResponseException
 	 */
 	public function redeemTicket( string $ticket ): Sso\RedeemedTicket {
-		[ $status, $body ] = $this->request( 'POST', '/v1/sso/tickets/redeem', [ 'ticket' => $ticket ] );
+		[ $status, $body ] = $this->request( 'POST', ContractConstants::API_REDEEM_PATH, [ 'ticket' => $ticket ] );
 		if ( $status !== 200 ) {
 			$code = self::problemCode( $body );
 			if ( in_array( $code, Sso\TicketException::REDEEM_CODES, true ) ) {
@@ -123,7 +124,7 @@ class ApiClient {
 	 * @throws UnexpectedResponseException
 	 */
 	public function fetchJwks(): array {
-		[ $status, $body ] = $this->request( 'GET', '/.well-known/jwks.json', null );
+		[ $status, $body ] = $this->request( 'GET', ContractConstants::API_JWKS_PATH, null );
 		if ( $status !== 200 ) {
 			throw new UnexpectedResponseException( "GET /.well-known/jwks.json answered HTTP $status", $status );
 		}

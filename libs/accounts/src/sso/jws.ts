@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
-import { SSO_ALG, type Jwk } from '@authbridge/contract';
+import { SSO_ALG, SSO_JTI_PATTERN, SSO_TOKEN_MAX_LENGTH, type Jwk } from '@authbridge/contract';
 
 /**
  * Compact JWS with Ed25519 only. A few lines on node:crypto instead of a JWT library: the
@@ -65,7 +65,7 @@ export interface VerifyOptions {
   maxLifetime: number;
 }
 
-const MAX_TOKEN_LENGTH = 4096;
+const MAX_TOKEN_LENGTH = SSO_TOKEN_MAX_LENGTH;
 
 function parseJsonObject(part: string): Record<string, unknown> {
   let value: unknown;
@@ -101,7 +101,7 @@ export function verifyJws(token: string, options: VerifyOptions): Record<string,
   const audienceOk = typeof aud === 'string' && (typeof options.audience === 'string' ? aud === options.audience : options.audience(aud));
   if (!audienceOk) throw new TicketRejected('TICKET_INVALID', 'wrong audience');
   if (typeof claims.sub !== 'string' || claims.sub === '') throw new TicketRejected('TICKET_INVALID', 'no subject');
-  if (typeof claims.jti !== 'string' || !/^[A-Za-z0-9_-]{16,64}$/.test(claims.jti)) throw new TicketRejected('TICKET_INVALID', 'no usable jti');
+  if (typeof claims.jti !== 'string' || !SSO_JTI_PATTERN.test(claims.jti)) throw new TicketRejected('TICKET_INVALID', 'no usable jti');
   const { iat, exp, nbf } = claims;
   if (!isInt(iat) || !isInt(exp)) throw new TicketRejected('TICKET_INVALID', 'iat or exp missing');
   if (nbf !== undefined && !isInt(nbf)) throw new TicketRejected('TICKET_INVALID', 'nbf is not a number');

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateIf,
 } from 'class-validator';
+import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, USERNAME_INPUT_MAX_LENGTH, USERNAME_MAX_BYTES } from '@authbridge/contract';
 import type { CreateUserRequest, SetPasswordRequest, UpdateUserRequest } from '@authbridge/contract';
 import { MAX_NEW_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH } from '@authbridge/passwords';
 import { HasNoNul } from '../../problem/no-nul';
@@ -32,8 +33,8 @@ class ProfileFieldsDto {
 }
 
 export class CreateUserDto extends ProfileFieldsDto implements CreateUserRequest {
-  @ApiProperty({ maxLength: 1024, example: 'Jane Doe' })
-  @IsString() @IsNotEmpty() @MaxLength(1024) @HasNoNul()
+  @ApiProperty({ maxLength: USERNAME_INPUT_MAX_LENGTH, example: 'Jane Doe' })
+  @IsString() @IsNotEmpty() @MaxLength(USERNAME_INPUT_MAX_LENGTH) @HasNoNul()
   username: string;
 
   @ApiPropertyOptional({ format: 'password', maxLength: MAX_NEW_PASSWORD_LENGTH })
@@ -54,12 +55,12 @@ export class SetPasswordDto implements SetPasswordRequest {
 }
 
 export class ListUsersQueryDto {
-  @ApiPropertyOptional({ description: 'Names starting with this (canonicalised like a name).', maxLength: 255 })
-  @IsOptional() @IsString() @MaxLength(255) @HasNoNul()
+  @ApiPropertyOptional({ description: 'Names starting with this (canonicalised like a name).', maxLength: USERNAME_MAX_BYTES })
+  @IsOptional() @IsString() @MaxLength(USERNAME_MAX_BYTES) @HasNoNul()
   prefix?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
+  @ApiPropertyOptional({ minimum: 1, maximum: PAGE_SIZE_MAX, default: PAGE_SIZE_DEFAULT })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(PAGE_SIZE_MAX)
   limit?: number;
 
   @ApiPropertyOptional({ description: 'The nextCursor of the previous page.', maxLength: 1400 })
