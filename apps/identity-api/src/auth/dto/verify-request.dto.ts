@@ -20,11 +20,11 @@ export class VerifyContextDto implements VerifyContext {
 }
 
 export class VerifyRequestDto implements VerifyRequest {
-  @ApiProperty({ description: 'User name in any spelling MediaWiki accepts.', maxLength: USERNAME_INPUT_MAX_LENGTH, example: 'Jane Doe' })
+  @ApiProperty({ description: 'User name in any spelling MediaWiki accepts.', minLength: 1, maxLength: USERNAME_INPUT_MAX_LENGTH, example: 'Jane Doe' })
   @IsString() @IsNotEmpty() @MaxLength(USERNAME_INPUT_MAX_LENGTH) @HasNoNul()
   username: string;
 
-  @ApiProperty({ description: 'The password the person typed.', maxLength: MAX_PASSWORD_LENGTH, format: 'password' })
+  @ApiProperty({ description: 'The password the person typed.', minLength: 1, maxLength: MAX_PASSWORD_LENGTH, format: 'password' })
   @IsString() @IsNotEmpty() @MaxLength(MAX_PASSWORD_LENGTH) @HasNoNul()
   password: string;
 

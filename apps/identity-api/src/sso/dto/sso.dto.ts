@@ -13,6 +13,7 @@ import { UserDto } from '../../users/dto/user.dto';
 export class IssueTicketDto implements IssueTicketRequest {
   @ApiPropertyOptional({
     description: 'The user the website has logged in: a wiki name in any spelling MediaWiki accepts; with a user source (USER_SOURCE=sql) also the website login name or email. Exactly one of username and websiteUserId.',
+    minLength: 1,
     maxLength: USERNAME_INPUT_MAX_LENGTH,
     example: 'Jane Doe',
   })
@@ -45,13 +46,13 @@ export class IssueTicketDto implements IssueTicketRequest {
 }
 
 export class IssueTicketResponseDto implements IssueTicketResponse {
-  @ApiProperty({ description: 'Compact JWS (EdDSA), valid once, for a short time, at one wiki.' }) ticket: string;
+  @ApiProperty({ description: 'Compact JWS (EdDSA), valid once, for a short time, at one wiki.', pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$', maxLength: SSO_TOKEN_MAX_LENGTH }) ticket: string;
   @ApiProperty({ format: 'date-time' }) expiresAt: string;
   @ApiProperty({ format: 'uri', description: "The wiki's Special:AuthBridgeLogin with the ticket; redirect the browser there." }) loginUrl: string;
 }
 
 export class RedeemTicketDto implements RedeemTicketRequest {
-  @ApiProperty({ description: 'The ticket as the wiki received it.', maxLength: SSO_TOKEN_MAX_LENGTH })
+  @ApiProperty({ description: 'The ticket as the wiki received it.', minLength: 1, maxLength: SSO_TOKEN_MAX_LENGTH })
   @IsString() @IsNotEmpty() @MaxLength(SSO_TOKEN_MAX_LENGTH)
   ticket: string;
 }
@@ -64,7 +65,7 @@ export class RedeemTicketResponseDto implements RedeemTicketResponse {
 }
 
 export class SsoLogoutDto implements SsoLogoutRequest {
-  @ApiProperty({ maxLength: USERNAME_INPUT_MAX_LENGTH, example: 'Jane Doe' })
+  @ApiProperty({ minLength: 1, maxLength: USERNAME_INPUT_MAX_LENGTH, example: 'Jane Doe' })
   @IsString() @IsNotEmpty() @MaxLength(USERNAME_INPUT_MAX_LENGTH) @HasNoNul()
   username: string;
 }

@@ -5,7 +5,7 @@ import {
 } from 'class-validator';
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, USERNAME_INPUT_MAX_LENGTH, USERNAME_MAX_BYTES } from '@authbridge/contract';
 import type { CreateUserRequest, SetPasswordRequest, UpdateUserRequest } from '@authbridge/contract';
-import { MAX_NEW_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH } from '@authbridge/passwords';
+import { MAX_NEW_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '@authbridge/passwords';
 import { HasNoNul } from '../../problem/no-nul';
 
 const MAX_GROUPS = 100;
@@ -33,11 +33,11 @@ class ProfileFieldsDto {
 }
 
 export class CreateUserDto extends ProfileFieldsDto implements CreateUserRequest {
-  @ApiProperty({ maxLength: USERNAME_INPUT_MAX_LENGTH, example: 'Jane Doe' })
+  @ApiProperty({ minLength: 1, maxLength: USERNAME_INPUT_MAX_LENGTH, example: 'Jane Doe' })
   @IsString() @IsNotEmpty() @MaxLength(USERNAME_INPUT_MAX_LENGTH) @HasNoNul()
   username: string;
 
-  @ApiPropertyOptional({ format: 'password', maxLength: MAX_NEW_PASSWORD_LENGTH })
+  @ApiPropertyOptional({ format: 'password', minLength: MIN_PASSWORD_LENGTH, maxLength: MAX_NEW_PASSWORD_LENGTH })
   @IsOptional() @IsString() @MaxLength(MAX_PASSWORD_LENGTH) @HasNoNul()
   password?: string;
 }
@@ -45,11 +45,11 @@ export class CreateUserDto extends ProfileFieldsDto implements CreateUserRequest
 export class UpdateUserDto extends ProfileFieldsDto implements UpdateUserRequest {}
 
 export class SetPasswordDto implements SetPasswordRequest {
-  @ApiProperty({ format: 'password', maxLength: MAX_NEW_PASSWORD_LENGTH })
+  @ApiProperty({ format: 'password', minLength: MIN_PASSWORD_LENGTH, maxLength: MAX_NEW_PASSWORD_LENGTH })
   @IsString() @IsNotEmpty() @MaxLength(MAX_PASSWORD_LENGTH) @HasNoNul()
   password: string;
 
-  @ApiPropertyOptional({ format: 'password', description: 'When given, the change happens only if this is the current password.' })
+  @ApiPropertyOptional({ format: 'password', description: 'When given, the change happens only if this is the current password.', maxLength: MAX_PASSWORD_LENGTH })
   @IsOptional() @IsString() @MaxLength(MAX_PASSWORD_LENGTH) @HasNoNul()
   currentPassword?: string;
 }
