@@ -38,6 +38,16 @@ function phpunitSuite(label, prefix = []) {
   return record(label, ok, tests - failed - errors - skipped, failed + errors, skipped);
 }
 
+/** A script that ends with the plain "N passed, N failed" line. */
+function plainSuite(label, argv) {
+  process.stdout.write(`\n=== ${label}\n`);
+  const result = spawnSync(argv[0], argv.slice(1), { cwd: root, encoding: 'utf8', env: process.env });
+  process.stdout.write(result.stdout ?? '');
+  process.stderr.write(result.stderr ?? '');
+  const counts = /^(\d+) passed, (\d+) failed$/m.exec(result.stdout ?? '');
+  return record(label, result.status === 0, Number(counts?.[1] ?? 0), Number(counts?.[2] ?? 0), 0);
+}
+
 function record(label, ok, passed, failed, skipped) {
   totals.passed += passed;
   totals.failed += failed;
@@ -52,6 +62,8 @@ function record(label, ok, passed, failed, skipped) {
 if (!run('system packages and services', ['bash', join(root, 'scripts/system-deps.sh')])) failures.push('system packages: could not be installed');
 if (!run('typecheck', [process.execPath, join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit'])) failures.push('typecheck: failed');
 if (!run('build', [process.execPath, join(root, 'scripts/ensure-built.cjs')])) failures.push('build: failed');
+// The extension's house habits: php -l on every PHP file and phpcs with the project ruleset.
+plainSuite('php -l and phpcs (extension style)', [process.execPath, join(root, 'scripts/php-lint.cjs')]);
 jestSuite('unit', ['--selectProjects', 'unit']);
 jestSuite('e2e (SQLite)', ['--selectProjects', 'e2e'], { TEST_DATABASE_URL: 'sqlite::memory:' });
 // The same suites on PostgreSQL, then two API processes sharing one database. Both fail, never

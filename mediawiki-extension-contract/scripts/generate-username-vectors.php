@@ -110,7 +110,10 @@ class GenerateUsernameVectors extends Maintenance {
 			}
 			return [ 'name' => $name, 'input' => $input, 'canonical' => $creatable ];
 		}
-		$vector = [ 'name' => $name, 'input' => $input, 'expect-fail' => true, 'code' => 'INVALID_USERNAME' ];
+		// An empty name or one with a NUL is refused by the request schema itself (minLength, no NUL)
+		// before any name rule runs: VALIDATION_FAILED, like every other schema refusal.
+		$code = ( $input === '' || strpos( $input, "\0" ) !== false ) ? 'VALIDATION_FAILED' : 'INVALID_USERNAME';
+		$vector = [ 'name' => $name, 'input' => $input, 'expect-fail' => true, 'code' => $code ];
 		if ( $usable !== false ) {
 			$vector['usable'] = $usable;
 		}

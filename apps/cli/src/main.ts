@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '@authbridge/config';
 import { closeContext, services } from './context';
-import { DomainError } from '@authbridge/contract';
+import { DomainError, PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '@authbridge/contract';
 import { formatUser, printJson, readPasswordFromStdin } from './output';
 import { registerSsoCommands } from './commands/sso';
 import { registerUserImportCommand } from './commands/users-import';
@@ -97,11 +97,11 @@ users
 users
   .command('list')
   .option('--prefix <prefix>', 'names starting with this')
-  .option('--limit <n>', 'page size (1-200)', (v) => Number.parseInt(v, 10), 50)
+  .option('--limit <n>', `page size (1-${PAGE_SIZE_MAX})`, (v) => Number.parseInt(v, 10), PAGE_SIZE_DEFAULT)
   .option('--cursor <cursor>', 'nextCursor of the previous page')
   .option('--json', 'print JSON for scripts')
   .action(async (o: { prefix?: string; limit: number; cursor?: string; json?: boolean }) => {
-    if (!Number.isInteger(o.limit) || o.limit < 1 || o.limit > 200) throw new DomainError('VALIDATION_FAILED', '--limit must be a whole number from 1 to 200.');
+    if (!Number.isInteger(o.limit) || o.limit < 1 || o.limit > PAGE_SIZE_MAX) throw new DomainError('VALIDATION_FAILED', `--limit must be a whole number from 1 to ${PAGE_SIZE_MAX}.`);
     const page = await (await services()).accounts.list(o);
     if (o.json) return printJson(page);
     for (const u of page.items) process.stdout.write(`${u.username}\t${u.email ?? ''}\t${u.groups.join(',')}${u.disabled ? '\t(disabled)' : ''}\n`);

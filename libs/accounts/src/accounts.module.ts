@@ -12,6 +12,7 @@ import { CredentialVerifier } from './credential-verifier';
 import { Metrics } from './metrics/metrics';
 import { SSO_SETTINGS, SsoKeys, SsoTickets, SsoWikis } from './sso';
 import { AccountNotifications, BackChannelTokens, FetchWikiNotifier, NOTIFY_SETTINGS, WikiNotifier } from './lifecycle';
+import { UserImporter } from './import';
 import { openUserDirectory, UserDirectory, type OpenedDirectory } from './sources';
 
 const OPENED_DIRECTORY = Symbol('OPENED_DIRECTORY');
@@ -63,8 +64,9 @@ export class AccountsModule {
         { provide: WikiNotifier, useClass: FetchWikiNotifier },
         BackChannelTokens,
         AccountNotifications,
+        UserImporter,
       ],
-      exports: [Metrics, UserDirectory, AccountsService, ClientCredentials, CredentialVerifier, PasswordHasher, Clock, BruteForceGuard, AuditLog, AccountLocks, SSO_SETTINGS, SsoKeys, SsoWikis, SsoTickets, AccountNotifications, WikiNotifier, NOTIFY_SETTINGS],
+      exports: [Metrics, UserDirectory, AccountsService, ClientCredentials, CredentialVerifier, PasswordHasher, Clock, BruteForceGuard, AuditLog, AccountLocks, SSO_SETTINGS, SsoKeys, SsoWikis, SsoTickets, AccountNotifications, WikiNotifier, NOTIFY_SETTINGS, UserImporter],
     };
   }
 }

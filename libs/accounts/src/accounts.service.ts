@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DomainError, type CreateUserRequest, type UpdateUserRequest, type UserJson, type UserPage } from '@authbridge/contract';
+import { DomainError, PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, type CreateUserRequest, type UpdateUserRequest, type UserJson, type UserPage } from '@authbridge/contract';
 import { PasswordHasher, passwordPolicyViolation } from '@authbridge/passwords';
 import { AccountTransactions, UserRepository, type AccountStore, type ClaimedDelivery, type NewAccountEvent, type UserRecord } from '@authbridge/storage';
 import { AuditLog, CLI_ACTOR, type Actor } from './audit/audit-log';
@@ -12,8 +12,8 @@ import { UserDirectory } from './sources/user-directory';
 import { normalizeGroups, toUserJson } from './user-json';
 import { AccountNotifications, type DeliveryReport } from './lifecycle/account-notifications';
 
-export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 200;
+export const DEFAULT_PAGE_SIZE = PAGE_SIZE_DEFAULT;
+export const MAX_PAGE_SIZE = PAGE_SIZE_MAX;
 
 /** Canonical name, or INVALID_USERNAME saying why MediaWiki would refuse it. */
 export function requireCanonicalName(input: string): string {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { canonicalizeUsername, MAX_USERNAME_BYTES, usernamePrefix } from './username';
+import { USERNAME_MAX_CREATABLE_BYTES } from '@authbridge/contract';
+import { canonicalizeUsername, usernamePrefix } from './username';
 
 type PassingVector = { name: string; input: string; canonical: string };
 type FailingVector = { name: string; input: string; 'expect-fail': true; code: 'INVALID_USERNAME'; usable?: string };
@@ -36,11 +37,21 @@ describe('canonicalizeUsername: properties', () => {
     expect(changed).toEqual([]);
   });
 
-  it('never returns a name longer than MAX_USERNAME_BYTES', () => {
+  // The rule is RIGOR_CREATABLE's 235 bytes, not $wgMaxNameChars' 255 (MAX_USERNAME_BYTES).
+  it('never returns a name longer than USERNAME_MAX_CREATABLE_BYTES (235)', () => {
     const lengths = vectors
       .map(({ input }) => canonicalizeUsername(input))
       .flatMap((result) => (result.ok ? [Buffer.byteLength(result.name, 'utf8')] : []));
-    expect(Math.max(...lengths)).toBeLessThanOrEqual(MAX_USERNAME_BYTES);
+    expect(USERNAME_MAX_CREATABLE_BYTES).toBe(235);
+    expect(Math.max(...lengths)).toBeLessThanOrEqual(USERNAME_MAX_CREATABLE_BYTES);
+  });
+
+  it('accepts a name of exactly 235 bytes and refuses 236, in ASCII and in multi-byte letters', () => {
+    expect(canonicalizeUsername('A' + 'b'.repeat(234))).toEqual({ ok: true, name: 'A' + 'b'.repeat(234) });
+    expect(canonicalizeUsername('A' + 'b'.repeat(235))).toEqual({ ok: false, reason: expect.any(String) });
+    // "é" is two bytes: 1 + 2 × 117 = 235, and one more "b" makes 236.
+    expect(canonicalizeUsername('A' + 'é'.repeat(117)).ok).toBe(true);
+    expect(canonicalizeUsername('A' + 'é'.repeat(117) + 'b').ok).toBe(false);
   });
 
   it('refuses broken UTF-16, which reaches PHP as invalid UTF-8', () => {

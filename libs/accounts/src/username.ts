@@ -4,12 +4,13 @@
  * received in a request (WebRequest has NFC-normalised it first). The expected answers come
  * from a real MediaWiki: mediawiki-extension-contract/vectors/usernames.json.
  */
+import { USERNAME_MAX_BYTES, USERNAME_MAX_CREATABLE_BYTES } from '@authbridge/contract';
 
 /** Longest name MediaWiki accepts at all ($wgMaxNameChars). New accounts are held to 235. */
-export const MAX_USERNAME_BYTES = 255;
+export const MAX_USERNAME_BYTES = USERNAME_MAX_BYTES;
 
 /** New names leave room for "User:Name/common.js" within the 255-byte title limit (T25080). */
-const MAX_CREATABLE_BYTES = 235;
+const MAX_CREATABLE_BYTES = USERNAME_MAX_CREATABLE_BYTES;
 
 export type UsernameResult = { ok: true; name: string } | { ok: false; reason: string };
 

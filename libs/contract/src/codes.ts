@@ -42,5 +42,3 @@ export const PROBLEM_TYPE_PREFIX = 'urn:authbridge:problem:';
 /** Scopes a client credential can hold. */
 export const SCOPES = ['auth:verify', 'users:read', 'users:write', 'users:password', 'sso:issue', 'sso:redeem', 'audit:read'] as const;
 export type Scope = (typeof SCOPES)[number];
-
-export const CONTRACT_VERSION = '1.2.0';

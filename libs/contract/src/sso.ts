@@ -1,18 +1,12 @@
+import {
+  SSO_ACCOUNT_EVENT,
+  SSO_JWKS_MAX_AGE_SECONDS,
+  SSO_LEEWAY_SECONDS,
+  SSO_LOGOUT_EVENT,
+  SSO_MAX_TICKET_TTL_SECONDS,
+} from './generated/constants';
 import type { UserJson } from './types';
 
-/** The one signature algorithm of tickets and logout tokens; verifiers pin it, never read it from the header. */
-export const SSO_ALG = 'EdDSA';
-/** Header `typ` of a login ticket; a logout token is refused where a ticket is expected, and back. */
-export const SSO_TICKET_TYP = 'authbridge-ticket+jwt';
-export const SSO_LOGOUT_TYP = 'logout+jwt';
-/** The back-channel logout event (OpenID Connect Back-Channel Logout 1.0, section 2.4). */
-export const SSO_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
-/** Upper bound of a ticket's lifetime; SSO_TICKET_TTL_SECONDS may only shorten it. */
-export const SSO_MAX_TICKET_TTL_SECONDS = 60;
-/** A ticket's `nonce`: base64url of a SHA-256 (43 characters); the API checks the shape, only the wiki the value. */
-export const SSO_NONCE_PATTERN = /^[A-Za-z0-9_-]{43}$/;
-/** Clock skew both sides tolerate on exp/iat/nbf. */
-export const SSO_LEEWAY_SECONDS = 5;
 
 export interface SsoTicketClaims {
   iss: string;
@@ -95,11 +89,6 @@ export interface JwkSet {
   keys: Jwk[];
 }
 
-/**
- * The website's account changed (SPEC.md, "The account's life follows the website"): carried in
- * a logout token's `events` beside the back-channel logout event.
- */
-export const SSO_ACCOUNT_EVENT = 'urn:authbridge:event:account';
 /** What happened to the website account; `enabled` is the only change after which the wiki keeps the sessions. */
 export const ACCOUNT_CHANGES = ['disabled', 'enabled', 'deleted', 'password'] as const;
 export type AccountChange = (typeof ACCOUNT_CHANGES)[number];
@@ -141,5 +130,4 @@ export const SSO_RETIRED_KEY_PUBLISHED_SECONDS = SSO_MAX_TICKET_TTL_SECONDS + SS
  * the wiki's cache lifetime. A retired key therefore verifies nowhere later than
  * SSO_KEY_ROTATION_WINDOW_SECONDS after `sso keys rotate`.
  */
-export const SSO_JWKS_MAX_AGE_SECONDS = 30;
 export const SSO_KEY_ROTATION_WINDOW_SECONDS = SSO_RETIRED_KEY_PUBLISHED_SECONDS + SSO_JWKS_MAX_AGE_SECONDS;

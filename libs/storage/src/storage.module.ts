@@ -8,6 +8,7 @@ import { AuditRepository, KyselyAuditRepository } from './audit-repository';
 import { KyselySourceAccountRepository, SourceAccountRepository } from './source-account-repository';
 import { AccountEventRepository, KyselyAccountEventRepository } from './account-event-repository';
 import { AccountTransactions, KyselyAccountTransactions } from './account-transactions';
+import { KyselyUserImportRepository, UserImportRepository } from './user-import-repository';
 import { KyselySsoKeyRepository, KyselySsoWikiRepository, KyselyUsedTicketRepository, SsoKeyRepository, SsoWikiRepository, UsedTicketRepository } from './sso-repository';
 
 export const DATABASE = Symbol('DATABASE');
@@ -51,8 +52,9 @@ export class StorageModule {
         { provide: SourceAccountRepository, useFactory: (db: Db) => new KyselySourceAccountRepository(db), inject: [DATABASE] },
         { provide: AccountEventRepository, useFactory: (db: Db) => new KyselyAccountEventRepository(db), inject: [DATABASE] },
         { provide: AccountTransactions, useFactory: (db: Db) => new KyselyAccountTransactions(db), inject: [DATABASE] },
+        { provide: UserImportRepository, useFactory: (db: Db) => new KyselyUserImportRepository(db), inject: [DATABASE] },
       ],
-      exports: [DATABASE, UserRepository, ClientRepository, BruteForceRepository, AuditRepository, SsoKeyRepository, UsedTicketRepository, SsoWikiRepository, SourceAccountRepository, AccountEventRepository, AccountTransactions],
+      exports: [DATABASE, UserRepository, ClientRepository, BruteForceRepository, AuditRepository, SsoKeyRepository, UsedTicketRepository, SsoWikiRepository, SourceAccountRepository, AccountEventRepository, AccountTransactions, UserImportRepository],
     };
   }
 }

@@ -2,6 +2,7 @@
 
 namespace MediaWiki\Extension\AuthBridge;
 
+use MediaWiki\Extension\AuthBridge\Generated\ContractConstants;
 use MediaWiki\Http\HttpRequestFactory;
 use MediaWiki\Http\Telemetry;
 use MediaWiki\Request\WebRequest;
@@ -76,7 +77,7 @@ class ApiClient {
 		if ( $context ) {
 			$payload['context'] = $context;
 		}
-		[ $status, $body ] = $this->request( 'POST', '/v1/auth/verify', $payload );
+		[ $status, $body ] = $this->request( 'POST', ContractConstants::API_VERIFY_PATH, $payload );
 		return self::parseVerifyResponse( $status, $body );
 	}
 
@@ -89,7 +90,7 @@ class ApiClient {
 	 * @throws UnexpectedResponseException
 	 */
 	public function getUser( string $username ): ?RemoteUser {
-		$path = '/v1/users/' . rawurlencode( $username );
+		$path = ContractConstants::API_USERS_PATH . '/' . rawurlencode( $username );
 		[ $status, $body ] = $this->request( 'GET', $path, null );
 		if ( $status === 404 || $status === 400 ) {
 			return null;
@@ -110,7 +111,7 @@ class ApiClient {
 	 * @throws UnexpectedResponseException
 	 */
 	public function redeemTicket( string $ticket ): Sso\RedeemedTicket {
-		[ $status, $body ] = $this->request( 'POST', '/v1/sso/tickets/redeem', [ 'ticket' => $ticket ] );
+		[ $status, $body ] = $this->request( 'POST', ContractConstants::API_REDEEM_PATH, [ 'ticket' => $ticket ] );
 		if ( $status !== 200 ) {
 			$code = self::problemCode( $body );
 			if ( in_array( $code, Sso\TicketException::REDEEM_CODES, true ) ) {
@@ -139,7 +140,7 @@ class ApiClient {
 	 * @throws UnexpectedResponseException
 	 */
 	public function fetchJwks(): array {
-		[ $status, $body ] = $this->request( 'GET', '/.well-known/jwks.json', null );
+		[ $status, $body ] = $this->request( 'GET', ContractConstants::API_JWKS_PATH, null );
 		if ( $status !== 200 ) {
 			throw new UnexpectedResponseException( "GET /.well-known/jwks.json answered HTTP $status", $status );
 		}

@@ -13,6 +13,7 @@ use MediaWiki\Config\Config;
 use MediaWiki\Config\ServiceOptions;
 use MediaWiki\Extension\AuthBridge\Account\AccountOwnership;
 use MediaWiki\Extension\AuthBridge\Account\AccountStatus;
+use MediaWiki\Extension\AuthBridge\Generated\ContractConstants;
 use MediaWiki\Extension\AuthBridge\Lifecycle\WebsiteState;
 use MediaWiki\Logger\LoggerFactory;
 use MediaWiki\User\UserNameUtils;
@@ -90,7 +91,7 @@ class AuthBridgePrimaryAuthenticationProvider extends AbstractPasswordPrimaryAut
 		}
 		$typed = trim( $req->username );
 		// No website login or email is longer than 255 bytes (SPEC.md, "Bad rows").
-		if ( $typed === '' || strlen( $typed ) > 255 ) {
+		if ( $typed === '' || strlen( $typed ) > ContractConstants::WEBSITE_LOGIN_MAX_BYTES ) {
 			return AuthenticationResponse::newAbstain();
 		}
 		$name = $this->userNameUtils->getCanonical( $req->username, UserNameUtils::RIGOR_USABLE );

@@ -5,7 +5,7 @@ import pino from 'pino';
 import request from 'supertest';
 import { AccountsService, ClientCredentials } from '@authbridge/accounts';
 import { loadConfig, type AppConfig } from '@authbridge/config';
-import type { Scope } from '@authbridge/contract';
+import { SCOPES, type Scope } from '@authbridge/contract';
 import { isPostgresUrl } from '@authbridge/storage';
 import { AppModule } from '../../../apps/identity-api/src/app.module';
 import { configureApp } from '../../../apps/identity-api/src/app.setup';
@@ -41,7 +41,8 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   const clients = app.get(ClientCredentials);
   const suffix = Math.random().toString(36).slice(2, 8);
   const secrets = {} as Record<'all' | Scope, string>;
-  secrets.all = (await clients.create(`all-${suffix}`, ['auth:verify', 'users:read', 'users:write', 'audit:read'])).secret;
+  // Every scope there is, from the contract's list, so a new scope cannot be left out again.
+  secrets.all = (await clients.create(`all-${suffix}`, [...SCOPES])).secret;
   for (const scope of ['auth:verify', 'users:read', 'users:write', 'sso:issue', 'sso:redeem', 'audit:read'] as Scope[]) {
     secrets[scope] = (await clients.create(`${scope.replace(':', '-')}-${suffix}`, [scope])).secret;
   }

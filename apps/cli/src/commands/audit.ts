@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { AuditLog, counterName, MAX_AUDIT_PAGE } from '@authbridge/accounts';
+import { AuditLog, counterName, DEFAULT_AUDIT_PAGE, MAX_AUDIT_PAGE } from '@authbridge/accounts';
 import { AUDIT_EVENTS, DomainError } from '@authbridge/contract';
 import { cliContext } from '../context';
 import { printJson } from '../output';
@@ -13,7 +13,7 @@ export function registerAuditCommands(program: Command): void {
     .option('--username <name>', 'only events of this name')
     .option('--event <event>', `only this event: ${AUDIT_EVENTS.join(', ')}`)
     .option('--since <time>', 'only events at or after this RFC 3339 time')
-    .option('--limit <n>', `page size (1-${MAX_AUDIT_PAGE})`, (v) => Number.parseInt(v, 10), 50)
+    .option('--limit <n>', `page size (1-${MAX_AUDIT_PAGE})`, (v) => Number.parseInt(v, 10), DEFAULT_AUDIT_PAGE)
     .option('--cursor <cursor>', 'nextCursor of the previous page')
     .option('--json', 'print JSON for scripts')
     .action(async (o: { username?: string; event?: string; since?: string; limit: number; cursor?: string; json?: boolean }) => {

@@ -1,8 +1,7 @@
 import { Command, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { AccountNotifications, AuditLog, Clock, UserImporter, DEFAULT_IMPORT_BATCH, type ImportFormat, type ImportSummary } from '@authbridge/accounts';
+import { AccountNotifications, AuditLog, UserImporter, DEFAULT_IMPORT_BATCH, type ImportFormat, type ImportSummary } from '@authbridge/accounts';
 import { DomainError } from '@authbridge/contract';
-import { DATABASE, KyselyUserImportRepository, type Db } from '@authbridge/storage';
 import { cliContext } from '../context';
 import { printJson } from '../output';
 
@@ -11,7 +10,7 @@ const PRINTED_SKIPS = 50;
 
 async function importer(): Promise<UserImporter> {
   const ctx = await cliContext();
-  return new UserImporter(new KyselyUserImportRepository(ctx.get<Db>(DATABASE)), ctx.get(Clock));
+  return ctx.get(UserImporter);
 }
 
 /** A progress bar on standard error, only when that is a terminal. */

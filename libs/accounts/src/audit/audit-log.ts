@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { type AuditEventJson, type AuditEventName, type AuditPage } from '@authbridge/contract';
+import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, type AuditEventJson, type AuditEventName, type AuditPage } from '@authbridge/contract';
 import { AuditRepository } from '@authbridge/storage';
 import { Clock } from '../clock';
 import { Metrics } from '../metrics/metrics';
@@ -25,8 +25,8 @@ export interface AuditEntry {
   detail?: Record<string, unknown>;
 }
 
-export const DEFAULT_AUDIT_PAGE = 50;
-export const MAX_AUDIT_PAGE = 200;
+export const DEFAULT_AUDIT_PAGE = PAGE_SIZE_DEFAULT;
+export const MAX_AUDIT_PAGE = PAGE_SIZE_MAX;
 
 /**
  * The audit log of authentication and administration events. Other features record through

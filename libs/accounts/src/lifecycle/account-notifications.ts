@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
-import type { SsoLogoutResult } from '@authbridge/contract';
+import { WIKI_REST_LOGOUT_ROUTE, type SsoLogoutResult } from '@authbridge/contract';
 import { AccountEventRepository, type ClaimedDelivery, type DeliveryClaim, type SsoWikiRecord } from '@authbridge/storage';
 import { AuditLog } from '../audit/audit-log';
 import { Clock } from '../clock';
@@ -98,7 +98,7 @@ export class AccountNotifications implements BeforeApplicationShutdown {
         return { wiki: delivery.wikiId, status: 'failed', httpStatus: null };
       }
       const token = await this.tokens.sign(wiki, delivery);
-      const httpStatus = await this.notifier.notify(`${wiki.url}/rest.php/authbridge/v1/logout`, token, this.settings.timeoutMs);
+      const httpStatus = await this.notifier.notify(`${wiki.url}/rest.php${WIKI_REST_LOGOUT_ROUTE}`, token, this.settings.timeoutMs);
       const now = this.clock.now().getTime();
       if (httpStatus !== null && httpStatus >= 200 && httpStatus < 300) {
         if (await this.events.finish(delivery.id, delivery.claimToken, { status: 'delivered', httpStatus, at: now })) {

@@ -1,4 +1,5 @@
 import type { MappableHashFormat } from '@authbridge/config';
+import { WEBSITE_USER_ID_PATTERN } from '@authbridge/contract';
 import { BadSourceRow } from './source-errors';
 
 /** One website account as a source read it, checked (no NUL, bounded sizes), before it gets a wiki name. */
@@ -88,7 +89,7 @@ export function sourceText(externalId: string, field: string, value: unknown, ma
 /** A website id as text: digits or a short plain token; anything else refuses the row. */
 export function sourceId(value: unknown): string {
   const text = typeof value === 'number' || typeof value === 'bigint' ? String(value) : typeof value === 'string' ? value : null;
-  if (text === null || !/^[A-Za-z0-9_.:-]{1,64}$/.test(text)) throw new BadSourceRow(String(text ?? '?').slice(0, 64), 'id', 'is not a plain id of at most 64 characters');
+  if (text === null || !WEBSITE_USER_ID_PATTERN.test(text)) throw new BadSourceRow(String(text ?? '?').slice(0, 64), 'id', 'is not a plain id of at most 64 characters');
   return text;
 }
 

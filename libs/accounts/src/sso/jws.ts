@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { errors, jwtVerify, SignJWT, type JWTHeaderParameters, type JWTPayload } from 'jose';
-import { SSO_ALG, type Jwk } from '@authbridge/contract';
+import { SSO_ALG, SSO_JTI_PATTERN, SSO_TOKEN_MAX_LENGTH, type Jwk } from '@authbridge/contract';
 
 /**
  * Compact JWS with Ed25519 only, through jose (@nestjs/jwt sits on jsonwebtoken, which has no
@@ -67,7 +67,7 @@ export interface VerifyOptions {
   maxLifetime: number;
 }
 
-const MAX_TOKEN_LENGTH = 4096;
+const MAX_TOKEN_LENGTH = SSO_TOKEN_MAX_LENGTH;
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
@@ -125,7 +125,7 @@ export async function verifyJws(token: string, options: VerifyOptions): Promise<
   if (header.typ !== options.typ) throw new TicketRejected('TICKET_INVALID', `typ is not ${options.typ}`);
   if (typeof claims.aud !== 'string') throw new TicketRejected('TICKET_INVALID', 'wrong audience');
   if (typeof claims.sub !== 'string' || claims.sub === '') throw new TicketRejected('TICKET_INVALID', 'no subject');
-  if (typeof claims.jti !== 'string' || !/^[A-Za-z0-9_-]{16,64}$/.test(claims.jti)) throw new TicketRejected('TICKET_INVALID', 'no usable jti');
+  if (typeof claims.jti !== 'string' || !SSO_JTI_PATTERN.test(claims.jti)) throw new TicketRejected('TICKET_INVALID', 'no usable jti');
   const { iat, exp, nbf } = claims;
   if (!isInt(iat) || !isInt(exp) || (nbf !== undefined && !isInt(nbf))) throw new TicketRejected('TICKET_INVALID', 'a date is not an integer');
   if (exp - iat > options.maxLifetime || exp <= iat) throw new TicketRejected('TICKET_INVALID', 'lifetime out of bounds');

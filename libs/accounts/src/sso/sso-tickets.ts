@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  WIKI_LOGIN_SPECIAL_PAGE,
   DomainError, SSO_LEEWAY_SECONDS, SSO_MAX_TICKET_TTL_SECONDS, SSO_TICKET_TYP,
   type IssueTicketRequest, type IssueTicketResponse, type RedeemTicketResponse, type SsoTicketClaims,
 } from '@authbridge/contract';
@@ -83,7 +84,7 @@ export class SsoTickets {
     return {
       ticket,
       expiresAt: new Date(claims.exp * 1000).toISOString(),
-      loginUrl: `${wiki.url}/index.php?title=Special:AuthBridgeLogin&ticket=${encodeURIComponent(ticket)}`,
+      loginUrl: `${wiki.url}/index.php?title=Special:${WIKI_LOGIN_SPECIAL_PAGE}&ticket=${encodeURIComponent(ticket)}`,
       jti: claims.jti,
       username: user.username,
     };

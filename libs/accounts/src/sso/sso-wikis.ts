@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '@authbridge/contract';
+import { DomainError, WIKI_ID_PATTERN } from '@authbridge/contract';
 import { ClientRepository, SsoWikiRepository, type SsoWikiRecord } from '@authbridge/storage';
 import { Clock } from '../clock';
 
-const WIKI_ID = /^[A-Za-z0-9._-]{1,64}$/;
+const WIKI_ID = WIKI_ID_PATTERN;
 
 /** The wikis that accept tickets: their id ($wgAuthBridgeWikiId), base URL and redeeming client. */
 @Injectable()

@@ -2,6 +2,7 @@
 
 namespace MediaWiki\Extension\AuthBridge\Lifecycle;
 
+use MediaWiki\Extension\AuthBridge\Generated\ContractConstants;
 use MediaWiki\Extension\AuthBridge\Sso\TicketException;
 
 /**
@@ -11,8 +12,8 @@ use MediaWiki\Extension\AuthBridge\Sso\TicketException;
  * readBackChannelClaims in libs/accounts.
  */
 class BackChannelToken {
-	public const LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
-	public const ACCOUNT_EVENT = 'urn:authbridge:event:account';
+	public const LOGOUT_EVENT = ContractConstants::SSO_LOGOUT_EVENT;
+	public const ACCOUNT_EVENT = ContractConstants::SSO_ACCOUNT_EVENT;
 	public const CHANGES = [ 'disabled', 'enabled', 'deleted', 'password' ];
 
 	/** @var string the website's stable user id */

@@ -6,6 +6,7 @@ use MediaWiki\Auth\AuthenticationResponse;
 use MediaWiki\Auth\AuthManager;
 use MediaWiki\Auth\RememberMeAuthenticationRequest;
 use MediaWiki\Extension\AuthBridge\Compat;
+use MediaWiki\Extension\AuthBridge\Generated\ContractConstants;
 use MediaWiki\Extension\AuthBridge\MissingScopeException;
 use MediaWiki\Extension\AuthBridge\Sso\AutoLogin;
 use MediaWiki\Extension\AuthBridge\Sso\BrowserNonce;
@@ -52,7 +53,7 @@ class SpecialAuthBridgeLogin extends UnlistedSpecialPage {
 	 * @param SsoServices $sso service AuthBridge.SsoServices
 	 */
 	public function __construct( AuthManager $authManager, SsoServices $sso ) {
-		parent::__construct( 'AuthBridgeLogin' );
+		parent::__construct( ContractConstants::WIKI_LOGIN_SPECIAL_PAGE );
 		$this->authManager = $authManager;
 		$this->sso = $sso;
 	}
@@ -196,7 +197,7 @@ class SpecialAuthBridgeLogin extends UnlistedSpecialPage {
 		if ( !$title || $title->isExternal() || $title->getFragment() !== '' && $title->getDBkey() === '' ) {
 			return null;
 		}
-		if ( $title->isSpecial( 'AuthBridgeLogin' ) || $title->isSpecial( 'Userlogout' ) ) {
+		if ( $title->isSpecial( ContractConstants::WIKI_LOGIN_SPECIAL_PAGE ) || $title->isSpecial( 'Userlogout' ) ) {
 			return Title::newMainPage();
 		}
 		return $title;

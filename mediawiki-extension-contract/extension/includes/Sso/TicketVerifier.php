@@ -2,6 +2,8 @@
 
 namespace MediaWiki\Extension\AuthBridge\Sso;
 
+use MediaWiki\Extension\AuthBridge\Generated\ContractConstants;
+
 /**
  * Verifies single-sign-on tickets and logout tokens: compact JWS, Ed25519 only (SPEC.md,
  * "Single sign-on"). The algorithm is pinned: the header's `alg` is compared with "EdDSA" and
@@ -9,20 +11,21 @@ namespace MediaWiki\Extension\AuthBridge\Sso;
  * Pure PHP (sodium); no MediaWiki state, so PHPUnit runs the contract vectors straight on it.
  */
 class TicketVerifier {
-	public const ALG = 'EdDSA';
-	public const TYP_TICKET = 'authbridge-ticket+jwt';
-	public const TYP_LOGOUT = 'logout+jwt';
-	public const LEEWAY = 5;
-	public const MAX_LIFETIME = 60;
+	// The contract's values (contract.constants.json), under the names the extension uses.
+	public const ALG = ContractConstants::SSO_ALG;
+	public const TYP_TICKET = ContractConstants::SSO_TICKET_TYP;
+	public const TYP_LOGOUT = ContractConstants::SSO_LOGOUT_TYP;
+	public const LEEWAY = ContractConstants::SSO_LEEWAY_SECONDS;
+	public const MAX_LIFETIME = ContractConstants::SSO_MAX_TICKET_TTL_SECONDS;
 	/** How long the API keeps a retired key in its JWKS: a token signed just before rotation, plus the leeway. */
 	public const RETIRED_KEY_PUBLISHED = self::MAX_LIFETIME + self::LEEWAY;
 	/**
 	 * How long the wiki keeps the JWKS (the API's max-age says the same): a retired key verifies
 	 * here at most ROTATION_WINDOW seconds after `sso keys rotate` (SPEC.md, "Keys").
 	 */
-	public const JWKS_MAX_AGE = 30;
+	public const JWKS_MAX_AGE = ContractConstants::SSO_JWKS_MAX_AGE_SECONDS;
 	public const ROTATION_WINDOW = self::RETIRED_KEY_PUBLISHED + self::JWKS_MAX_AGE;
-	private const MAX_LENGTH = 4096;
+	private const MAX_LENGTH = ContractConstants::SSO_TOKEN_MAX_LENGTH;
 
 	/** @var string[] kid => Ed25519 public key (base64url, the JWK's x) */
 	private $keys;
@@ -125,7 +128,7 @@ class TicketVerifier {
 		if ( !is_string( $claims['sub'] ?? null ) || $claims['sub'] === '' ) {
 			throw new TicketException( TicketException::INVALID, 'no subject' );
 		}
-		if ( !is_string( $claims['jti'] ?? null ) || !preg_match( '/^[A-Za-z0-9_-]{16,64}$/', $claims['jti'] ) ) {
+		if ( !is_string( $claims['jti'] ?? null ) || !preg_match( ContractConstants::SSO_JTI_PATTERN, $claims['jti'] ) ) {
 			throw new TicketException( TicketException::INVALID, 'no usable jti' );
 		}
 		$iat = $claims['iat'] ?? null;

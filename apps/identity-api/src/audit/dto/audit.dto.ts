@@ -1,13 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { AUDIT_EVENTS, type AuditEventJson, type AuditEventName, type AuditPage } from '@authbridge/contract';
+import { AUDIT_EVENTS, PAGE_SIZE_DEFAULT, USERNAME_INPUT_MAX_LENGTH, type AuditEventJson, type AuditEventName, type AuditPage } from '@authbridge/contract';
 import { MAX_AUDIT_PAGE } from '@authbridge/accounts';
 import { HasNoNul } from '../../problem/no-nul';
 
 export class AuditQueryDto {
-  @ApiPropertyOptional({ description: 'Only events of this name (any spelling MediaWiki accepts).', maxLength: 1024 })
-  @IsOptional() @IsString() @MaxLength(1024) @HasNoNul()
+  @ApiPropertyOptional({ description: 'Only events of this name (any spelling MediaWiki accepts).', maxLength: USERNAME_INPUT_MAX_LENGTH })
+  @IsOptional() @IsString() @MaxLength(USERNAME_INPUT_MAX_LENGTH) @HasNoNul()
   username?: string;
 
   @ApiPropertyOptional({ enum: AUDIT_EVENTS })
@@ -18,7 +18,7 @@ export class AuditQueryDto {
   @IsOptional() @IsISO8601({ strict: true, strictSeparator: true })
   since?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_AUDIT_PAGE, default: 50 })
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_AUDIT_PAGE, default: PAGE_SIZE_DEFAULT })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_AUDIT_PAGE)
   limit?: number;
 

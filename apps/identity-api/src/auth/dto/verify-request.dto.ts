@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { MAX_PASSWORD_LENGTH } from '@authbridge/passwords';
-import type { VerifyContext, VerifyRequest } from '@authbridge/contract';
+import { USERNAME_INPUT_MAX_LENGTH, type VerifyContext, type VerifyRequest } from '@authbridge/contract';
 import { HasNoNul } from '../../problem/no-nul';
 
 export class VerifyContextDto implements VerifyContext {
@@ -20,11 +20,11 @@ export class VerifyContextDto implements VerifyContext {
 }
 
 export class VerifyRequestDto implements VerifyRequest {
-  @ApiProperty({ description: 'User name in any spelling MediaWiki accepts.', maxLength: 1024, example: 'Jane Doe' })
-  @IsString() @IsNotEmpty() @MaxLength(1024) @HasNoNul()
+  @ApiProperty({ description: 'User name in any spelling MediaWiki accepts.', minLength: 1, maxLength: USERNAME_INPUT_MAX_LENGTH, example: 'Jane Doe' })
+  @IsString() @IsNotEmpty() @MaxLength(USERNAME_INPUT_MAX_LENGTH) @HasNoNul()
   username: string;
 
-  @ApiProperty({ description: 'The password the person typed.', maxLength: MAX_PASSWORD_LENGTH, format: 'password' })
+  @ApiProperty({ description: 'The password the person typed.', minLength: 1, maxLength: MAX_PASSWORD_LENGTH, format: 'password' })
   @IsString() @IsNotEmpty() @MaxLength(MAX_PASSWORD_LENGTH) @HasNoNul()
   password: string;
 

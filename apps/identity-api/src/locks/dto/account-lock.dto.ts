@@ -12,7 +12,7 @@ export class AddressLockDto extends LockCounterDto {
 }
 
 export class AccountLockDto implements AccountLockJson {
-  @ApiProperty({ description: 'The name the counters are kept under (canonical when it can be).' }) username: string;
+  @ApiProperty({ description: 'The name the counters are kept under (canonical when it can be).', minLength: 1, maxLength: 255 }) username: string;
   @ApiProperty({ description: 'The account lock or an address lock holds now.' }) locked: boolean;
   @ApiProperty({ type: LockCounterDto, description: 'Failures from all addresses; its lock stops only the addresses that failed.' }) account: LockCounterDto;
   @ApiProperty({ type: [AddressLockDto] }) addresses: AddressLockDto[];

@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { SSO_NONCE_PATTERN } from '@authbridge/contract';
+import {
+  SSO_NONCE_PATTERN, SSO_TOKEN_MAX_LENGTH, USERNAME_INPUT_MAX_LENGTH, WEBSITE_USER_ID_MAX_LENGTH, WEBSITE_USER_ID_PATTERN, WIKI_ID_PATTERN,
+} from '@authbridge/contract';
 import type {
   IssueTicketRequest, IssueTicketResponse, Jwk, JwkSet, RedeemTicketRequest, RedeemTicketResponse, SsoLogoutRequest,
   SsoLogoutResponse, SsoLogoutResult,
@@ -11,14 +13,15 @@ import { UserDto } from '../../users/dto/user.dto';
 export class IssueTicketDto implements IssueTicketRequest {
   @ApiPropertyOptional({
     description: 'The user the website has logged in: a wiki name in any spelling MediaWiki accepts; with a user source (USER_SOURCE=sql) also the website login name or email. Exactly one of username and websiteUserId.',
-    maxLength: 1024,
+    minLength: 1,
+    maxLength: USERNAME_INPUT_MAX_LENGTH,
     example: 'Jane Doe',
   })
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(1024) @HasNoNul()
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(USERNAME_INPUT_MAX_LENGTH) @HasNoNul()
   username?: string;
 
-  @ApiPropertyOptional({ description: "With a user source: the website's own id of the user (the id column of its users table). Exactly one of username and websiteUserId.", maxLength: 64, example: '42' })
-  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9_.:-]{1,64}$/, { message: 'websiteUserId must be 1-64 letters, digits or _ . : -' })
+  @ApiPropertyOptional({ description: "With a user source: the website's own id of the user (the id column of its users table). Exactly one of username and websiteUserId.", maxLength: WEBSITE_USER_ID_MAX_LENGTH, pattern: WEBSITE_USER_ID_PATTERN.source, example: '42' })
+  @IsOptional() @IsString() @Matches(WEBSITE_USER_ID_PATTERN, { message: `websiteUserId must be 1-${WEBSITE_USER_ID_MAX_LENGTH} letters, digits or _ . : -` })
   websiteUserId?: string;
 
   @ApiPropertyOptional({ description: 'A page title of the wiki to land on (never a URL).', maxLength: 255, example: 'Main Page' })
@@ -29,8 +32,8 @@ export class IssueTicketDto implements IssueTicketRequest {
   @IsOptional() @IsBoolean()
   remember?: boolean;
 
-  @ApiPropertyOptional({ description: 'The wiki id ($wgAuthBridgeWikiId); optional when exactly one wiki is registered.', maxLength: 64 })
-  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9._-]{1,64}$/)
+  @ApiPropertyOptional({ description: 'The wiki id ($wgAuthBridgeWikiId); optional when exactly one wiki is registered.', pattern: WIKI_ID_PATTERN.source })
+  @IsOptional() @IsString() @Matches(WIKI_ID_PATTERN)
   audience?: string;
 
   @ApiPropertyOptional({
@@ -43,14 +46,14 @@ export class IssueTicketDto implements IssueTicketRequest {
 }
 
 export class IssueTicketResponseDto implements IssueTicketResponse {
-  @ApiProperty({ description: 'Compact JWS (EdDSA), valid once, for a short time, at one wiki.' }) ticket: string;
+  @ApiProperty({ description: 'Compact JWS (EdDSA), valid once, for a short time, at one wiki.', pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$', maxLength: SSO_TOKEN_MAX_LENGTH }) ticket: string;
   @ApiProperty({ format: 'date-time' }) expiresAt: string;
   @ApiProperty({ format: 'uri', description: "The wiki's Special:AuthBridgeLogin with the ticket; redirect the browser there." }) loginUrl: string;
 }
 
 export class RedeemTicketDto implements RedeemTicketRequest {
-  @ApiProperty({ description: 'The ticket as the wiki received it.', maxLength: 4096 })
-  @IsString() @IsNotEmpty() @MaxLength(4096)
+  @ApiProperty({ description: 'The ticket as the wiki received it.', minLength: 1, maxLength: SSO_TOKEN_MAX_LENGTH })
+  @IsString() @IsNotEmpty() @MaxLength(SSO_TOKEN_MAX_LENGTH)
   ticket: string;
 }
 
@@ -62,8 +65,8 @@ export class RedeemTicketResponseDto implements RedeemTicketResponse {
 }
 
 export class SsoLogoutDto implements SsoLogoutRequest {
-  @ApiProperty({ maxLength: 1024, example: 'Jane Doe' })
-  @IsString() @IsNotEmpty() @MaxLength(1024) @HasNoNul()
+  @ApiProperty({ minLength: 1, maxLength: USERNAME_INPUT_MAX_LENGTH, example: 'Jane Doe' })
+  @IsString() @IsNotEmpty() @MaxLength(USERNAME_INPUT_MAX_LENGTH) @HasNoNul()
   username: string;
 }
 

@@ -3,8 +3,9 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateIf,
 } from 'class-validator';
+import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, USERNAME_INPUT_MAX_LENGTH, USERNAME_MAX_BYTES } from '@authbridge/contract';
 import type { CreateUserRequest, SetPasswordRequest, UpdateUserRequest } from '@authbridge/contract';
-import { MAX_NEW_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH } from '@authbridge/passwords';
+import { MAX_NEW_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '@authbridge/passwords';
 import { HasNoNul } from '../../problem/no-nul';
 
 const MAX_GROUPS = 100;
@@ -32,11 +33,11 @@ class ProfileFieldsDto {
 }
 
 export class CreateUserDto extends ProfileFieldsDto implements CreateUserRequest {
-  @ApiProperty({ maxLength: 1024, example: 'Jane Doe' })
-  @IsString() @IsNotEmpty() @MaxLength(1024) @HasNoNul()
+  @ApiProperty({ minLength: 1, maxLength: USERNAME_INPUT_MAX_LENGTH, example: 'Jane Doe' })
+  @IsString() @IsNotEmpty() @MaxLength(USERNAME_INPUT_MAX_LENGTH) @HasNoNul()
   username: string;
 
-  @ApiPropertyOptional({ format: 'password', maxLength: MAX_NEW_PASSWORD_LENGTH })
+  @ApiPropertyOptional({ format: 'password', minLength: MIN_PASSWORD_LENGTH, maxLength: MAX_NEW_PASSWORD_LENGTH })
   @IsOptional() @IsString() @MaxLength(MAX_PASSWORD_LENGTH) @HasNoNul()
   password?: string;
 }
@@ -44,22 +45,22 @@ export class CreateUserDto extends ProfileFieldsDto implements CreateUserRequest
 export class UpdateUserDto extends ProfileFieldsDto implements UpdateUserRequest {}
 
 export class SetPasswordDto implements SetPasswordRequest {
-  @ApiProperty({ format: 'password', maxLength: MAX_NEW_PASSWORD_LENGTH })
+  @ApiProperty({ format: 'password', minLength: MIN_PASSWORD_LENGTH, maxLength: MAX_NEW_PASSWORD_LENGTH })
   @IsString() @IsNotEmpty() @MaxLength(MAX_PASSWORD_LENGTH) @HasNoNul()
   password: string;
 
-  @ApiPropertyOptional({ format: 'password', description: 'When given, the change happens only if this is the current password.' })
+  @ApiPropertyOptional({ format: 'password', description: 'When given, the change happens only if this is the current password.', maxLength: MAX_PASSWORD_LENGTH })
   @IsOptional() @IsString() @MaxLength(MAX_PASSWORD_LENGTH) @HasNoNul()
   currentPassword?: string;
 }
 
 export class ListUsersQueryDto {
-  @ApiPropertyOptional({ description: 'Names starting with this (canonicalised like a name).', maxLength: 255 })
-  @IsOptional() @IsString() @MaxLength(255) @HasNoNul()
+  @ApiPropertyOptional({ description: 'Names starting with this (canonicalised like a name).', maxLength: USERNAME_MAX_BYTES })
+  @IsOptional() @IsString() @MaxLength(USERNAME_MAX_BYTES) @HasNoNul()
   prefix?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
+  @ApiPropertyOptional({ minimum: 1, maximum: PAGE_SIZE_MAX, default: PAGE_SIZE_DEFAULT })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(PAGE_SIZE_MAX)
   limit?: number;
 
   @ApiPropertyOptional({ description: 'The nextCursor of the previous page.', maxLength: 1400 })

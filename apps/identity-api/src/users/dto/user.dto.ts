@@ -1,11 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { UserJson, UserPage } from '@authbridge/contract';
+import { USERNAME_MAX_BYTES, type UserJson, type UserPage } from '@authbridge/contract';
 
 export class UserDto implements UserJson {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ example: 'Jane Doe', description: 'Canonical MediaWiki user name.' }) username: string;
-  @ApiProperty({ example: 'Jane Doe' }) realName: string;
-  @ApiProperty({ type: String, nullable: true, format: 'email' }) email: string | null;
+  @ApiProperty({ example: 'Jane Doe', description: 'Canonical MediaWiki user name.', minLength: 1, maxLength: USERNAME_MAX_BYTES }) username: string;
+  @ApiProperty({ example: 'Jane Doe', maxLength: 255 }) realName: string;
+  @ApiProperty({ type: String, nullable: true, format: 'email', maxLength: 254 }) email: string | null;
   @ApiProperty() emailVerified: boolean;
   @ApiProperty({ type: [String] }) groups: string[];
   @ApiProperty() disabled: boolean;
