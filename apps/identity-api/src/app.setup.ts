@@ -21,6 +21,13 @@ function requireJsonBodies(request: Request, _response: Response, next: NextFunc
   next();
 }
 
+/** The logged request without its query string (pino-http's serializer would log `url` and `query`). */
+export function redactQuery<T extends { url?: string; query?: unknown }>(request: T): T {
+  const { query: _query, ...rest } = request;
+  const url = typeof request.url === 'string' && request.url.includes('?') ? `${request.url.split('?')[0]}?[redacted]` : request.url;
+  return { ...rest, url } as T;
+}
+
 /** Everything main.ts and the end-to-end tests share, so the tests exercise the real stack. */
 export function configureApp(app: NestExpressApplication, config: AppConfig, logger: Logger): void {
   app.disable('x-powered-by');
@@ -32,6 +39,9 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
         return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
       },
       customProps: (request) => ({ client: (request as unknown as { client?: { id: string } }).client?.id }),
+      // A query string may hold what a caller should never have put there (a secret in
+      // ?access_token=, a password): the access log keeps the path only.
+      serializers: { req: redactQuery },
     }),
   );
   app.use(requireJsonBodies);

@@ -18,6 +18,11 @@ export class ClientAuthGuard extends AuthGuard(CLIENT_BEARER) {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    // passport-http-bearer also takes `access_token` from the query string and the body (RFC 6750
+    // 2.2, 2.3). A secret there ends up in proxy logs, browser history and Referer headers, so it
+    // is refused even when an Authorization header is present too.
+    const request = context.switchToHttp().getRequest<Request>();
+    if (hasAccessTokenOutsideHeader(request)) throw new DomainError('UNAUTHENTICATED', 'Send the client secret only in the Authorization header (Bearer), never in the query string or body.');
     await super.canActivate(context);
     const client = context.switchToHttp().getRequest<Request & { client: AuthenticatedClient }>().client;
     const required = this.reflector.getAllAndOverride<Scope[]>(REQUIRED_SCOPES, targets) ?? [];
@@ -36,4 +41,13 @@ export class ClientAuthGuard extends AuthGuard(CLIENT_BEARER) {
     if (error || !client) throw new DomainError('UNAUTHENTICATED', 'Send Authorization: Bearer <client secret>.');
     return client;
   }
+}
+
+function hasAccessTokenOutsideHeader(request: Request): boolean {
+  const body: unknown = request.body;
+  const inBody = body !== null && typeof body === 'object' && Object.prototype.hasOwnProperty.call(body, 'access_token');
+  // Read from the raw URL: Express's parsed query may be shaped by the query parser setting.
+  const search = (request.originalUrl ?? request.url ?? '').split('?')[1] ?? '';
+  const inQuery = new URLSearchParams(search).has('access_token');
+  return inBody || inQuery;
 }
