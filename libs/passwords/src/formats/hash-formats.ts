@@ -138,7 +138,10 @@ export function inspectHash(hash: string): HashInspection {
   const entry = HASH_FORMATS.find((e) => e.claims(hash));
   if (!entry) return { ok: false, format: null, reason: 'unknown password hash format' };
   const problem = entry.problem(hash);
-  return problem === undefined ? { ok: true, format: entry.format } : { ok: false, format: entry.format, reason: problem };
+  if (problem === undefined) return { ok: true, format: entry.format };
+  // A hash cut short or garbled is not of the family at all; only a well-formed one over the bounds is named.
+  if (problem.startsWith('malformed')) return { ok: false, format: null, reason: 'unknown password hash format' };
+  return { ok: false, format: entry.format, reason: problem };
 }
 
 /** Which family a stored hash belongs to, or null when the API cannot (or will not) verify it. */
