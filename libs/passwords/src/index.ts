@@ -1,5 +1,6 @@
 export * from './password-hasher';
 export * from './argon2-hasher';
 export * from './multi-format-hasher';
-export { recognizeHashFormat, type HashFormat } from './formats/hash-formats';
+export { COST_BOUNDS, HASH_FORMATS, MAX_LEGACY_PASSWORD_BYTES, inspectHash, recognizeHashFormat, type HashFormat, type HashInspection } from './formats/hash-formats';
+export { iteratedDigest } from './formats/digest-pool';
 export * from './password-policy';

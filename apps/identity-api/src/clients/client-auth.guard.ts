@@ -33,6 +33,9 @@ export class ClientAuthGuard implements CanActivate {
     const rule = this.ruleOf(context);
     if (rule.public) return true;
     const request = context.switchToHttp().getRequest<Request & { client?: AuthenticatedClient }>();
+    // RFC 6750 also allows `access_token` in the query string and the body. A secret there ends up
+    // in proxy logs, browser history and Referer headers, so it is refused even beside a valid header.
+    if (hasAccessTokenOutsideHeader(request)) throw new DomainError('UNAUTHENTICATED', 'Send the client secret only in the Authorization header (Bearer), never in the query string or body.');
     const header = request.headers.authorization;
     const secret = header === undefined ? undefined : BEARER.exec(header)?.[1];
     // `client`, not `user`: the verify route puts the end user's outcome beside it.
@@ -58,4 +61,13 @@ export class ClientAuthGuard implements CanActivate {
     }
     return rule;
   }
+}
+
+function hasAccessTokenOutsideHeader(request: Request): boolean {
+  const body: unknown = request.body;
+  const inBody = body !== null && typeof body === 'object' && Object.prototype.hasOwnProperty.call(body, 'access_token');
+  // Read from the raw URL: Express's parsed query may be shaped by the query parser setting.
+  const search = (request.originalUrl ?? request.url ?? '').split('?')[1] ?? '';
+  const inQuery = new URLSearchParams(search).has('access_token');
+  return inBody || inQuery;
 }

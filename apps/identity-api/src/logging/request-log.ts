@@ -29,10 +29,19 @@ export function requestLogger(logger: Logger, settings: RequestLogSettings) {
       const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
       if (!logger.isLevelEnabled(level)) return;
       logger[level](
-        { reqId: request.id, method: request.method, url: request.originalUrl, status, ms: Math.round(ms), client: request.client?.id },
+        { reqId: request.id, method: request.method, url: withoutQuery(request.originalUrl), status, ms: Math.round(ms), client: request.client?.id },
         status >= 400 ? 'request refused' : ms >= settings.slowMs ? 'slow request' : 'request completed',
       );
     });
     next();
   };
+}
+
+/**
+ * The path without its query string: a query may hold what a caller should never have put there
+ * (a secret in ?access_token=, a password), and the log keeps it longer than anything else.
+ */
+export function withoutQuery(url: string): string {
+  const at = url.indexOf('?');
+  return at === -1 ? url : `${url.slice(0, at)}?[redacted]`;
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isEmail } from 'class-validator';
-import { recognizeHashFormat } from '@authbridge/passwords';
+import { inspectHash } from '@authbridge/passwords';
 import type { ImportedProfile, ImportedUser } from '@authbridge/storage';
 import { canonicalizeUsername } from '../username';
 import { normalizeGroups } from '../user-json';
@@ -49,7 +49,10 @@ export function parseImportRow(fields: Partial<Record<ImportField, unknown>>): R
     }
     const hash = fields.passwordHash === undefined || fields.passwordHash === null ? '' : text(fields.passwordHash, 'passwordHash').trim();
     if (hash !== '') {
-      if (recognizeHashFormat(hash) === null) return { ok: false, reason: 'unknown password hash format' };
+      // A hash's cost parameters are the file's to choose: one outside COST_BOUNDS is skipped here
+      // with its reason, rather than imported to freeze the API at the first login.
+      const inspection = inspectHash(hash);
+      if (!inspection.ok) return { ok: false, reason: inspection.format === null ? inspection.reason : `unusable password hash: ${inspection.reason}` };
       user.passwordHash = { hash, sha256: createHash('sha256').update(hash, 'utf8').digest('hex') };
     }
     return { ok: true, user };

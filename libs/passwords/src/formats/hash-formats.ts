@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import * as bcrypt from 'bcrypt';
-import { isPhpassHash, verifyPhpass } from './phpass';
+import { phpassLog2Rounds, verifyPhpass } from './phpass';
 import {
-  isMediaWikiLayered, isMediaWikiMd5, isMediaWikiPbkdf2, mediaWikiBcryptToPhp,
+  isMediaWikiLayered, isMediaWikiMd5, isMediaWikiPbkdf2, mediaWikiBcryptToPhp, mediaWikiPbkdf2Params,
   verifyMediaWikiLayered, verifyMediaWikiMd5, verifyMediaWikiPbkdf2,
 } from './mediawiki';
 
@@ -22,48 +22,143 @@ export type HashFormat =
   | 'mediawiki-argon2';
 
 /**
- * PHC strings of argon2i and argon2id (PHP's password_hash, node-argon2, libsodium), with
- * bounds on their cost: a stored hash asking for gigabytes is refused, not computed.
+ * What a stored hash may ask for. A hash is data an import brought in (or a website's database
+ * holds), so its cost parameters are an attacker's to choose: four logins at a name whose hash
+ * asks for bcrypt cost 31 or 4 GiB of argon2 would freeze every password check. Each bound sits
+ * above what the software that writes such hashes writes by default (SPEC.md, "Stored hashes").
  */
-const ARGON2 = /^\$argon2(?:id|i)\$(?:v=(?:16|19)\$)?([a-z]=\d{1,8}(?:,[a-z]=\d{1,8}){2})\$[A-Za-z0-9+/]{11,}\$[A-Za-z0-9+/]{22,}$/;
-const MAX_ARGON2_MEMORY_KIB = 1024 * 1024;
-const MAX_ARGON2_TIME_COST = 64;
+export const COST_BOUNDS = {
+  /** PHP and node bcrypt write 10 to 12; 13 is about 0.5 s on one core. */
+  bcrypt: { minCost: 4, maxCost: 13 },
+  /** PHP writes m=65536,t=4,p=1; node-argon2 m=65536,t=3,p=4; OWASP's smallest m=19456. */
+  argon2: { maxMemoryKiB: 256 * 1024, minTime: 1, maxTime: 10, minParallelism: 1, maxParallelism: 8 },
+  /**
+   * MediaWiki writes sha512, 30,000 rounds, 64 bytes. An output shorter than 16 bytes is refused
+   * since it matches too many passwords (1 byte: one random password in 256).
+   */
+  pbkdf2: { minRounds: 1, maxRounds: 1_000_000, minBytes: 16, maxBytes: 64 },
+  /** WordPress writes $P$B (2^13), phpBB $H$9 (2^11), Joomla $P$D (2^15); rounds run on worker threads. */
+  phpass: { minLog2: 7, maxLog2: 15 },
+} as const;
 
-/** $2a$, $2b$ (OpenBSD, most libraries) and $2y$ (PHP's password_hash), cost 4 to 31. */
-const BCRYPT = /^\$2[aby]\$(0[4-9]|[12]\d|3[01])\$[./A-Za-z0-9]{53}$/;
+/**
+ * The most password bytes fed to a legacy format: phpass hashes the password once per round, so
+ * an unbounded password multiplies its cost (the API already refuses passwords over 4096 characters,
+ * which may be 16 KiB of UTF-8).
+ */
+export const MAX_LEGACY_PASSWORD_BYTES = 4096;
+
+/** A hash the API can check, or why it will not. */
+export type HashInspection =
+  | { ok: true; format: HashFormat }
+  | { ok: false; format: HashFormat | null; reason: string };
+
+type LegacyFormat = Exclude<HashFormat, 'argon2' | 'mediawiki-argon2'>;
+
+interface FormatEntry {
+  format: HashFormat;
+  /** The prefix that names the family; a hash with it is this family or unusable. */
+  claims(hash: string): boolean;
+  /** Well-formed and within COST_BOUNDS: undefined; otherwise why not. */
+  problem(hash: string): string | undefined;
+}
+
+/** PHC strings of argon2i and argon2id (PHP's password_hash, node-argon2, libsodium). */
+const ARGON2 = /^\$argon2(?:id|i)\$(?:v=(?:16|19)\$)?([a-z]=\d{1,10}(?:,[a-z]=\d{1,10}){2})\$[A-Za-z0-9+/]{11,}\$[A-Za-z0-9+/]{22,}$/;
+
+/** $2a$, $2b$ (OpenBSD, most libraries) and $2y$ (PHP's password_hash). */
+const BCRYPT = /^\$2[aby]\$(\d\d)\$[./A-Za-z0-9]{53}$/;
 
 /** WordPress 6.8+: "$wp" before a bcrypt hash of an HMAC-SHA384 of the password. */
 const WORDPRESS_PREFIX = '$wp';
+const MEDIAWIKI_ARGON2_PREFIX = ':argon2:';
 
-export function isArgon2Hash(hash: string): boolean {
+function argon2Problem(hash: string): string | undefined {
   const m = ARGON2.exec(hash);
-  if (!m) return false;
+  if (!m) return 'malformed argon2 hash';
   // PHP writes m,t,p; node-argon2 writes m,p,t.
   const params = new Map(m[1].split(',').map((pair) => [pair[0], Number(pair.slice(2))] as const));
   const [memory, time, lanes] = [params.get('m'), params.get('t'), params.get('p')];
-  if (memory === undefined || time === undefined || lanes === undefined) return false;
-  return memory <= MAX_ARGON2_MEMORY_KIB && time >= 1 && time <= MAX_ARGON2_TIME_COST && lanes >= 1;
+  if (memory === undefined || time === undefined || lanes === undefined) return 'malformed argon2 hash';
+  const b = COST_BOUNDS.argon2;
+  if (memory > b.maxMemoryKiB) return `argon2 memory ${memory} KiB is above ${b.maxMemoryKiB} KiB`;
+  if (time < b.minTime || time > b.maxTime) return `argon2 time cost ${time} is outside ${b.minTime}-${b.maxTime}`;
+  if (lanes < b.minParallelism || lanes > b.maxParallelism) return `argon2 parallelism ${lanes} is outside ${b.minParallelism}-${b.maxParallelism}`;
+  return undefined;
 }
 
-/** Which family a stored hash belongs to, or null when the API cannot verify it. */
+function bcryptProblem(hash: string): string | undefined {
+  const m = BCRYPT.exec(hash);
+  if (!m) return 'malformed bcrypt hash';
+  const cost = Number(m[1]);
+  const b = COST_BOUNDS.bcrypt;
+  return cost < b.minCost || cost > b.maxCost ? `bcrypt cost ${cost} is outside ${b.minCost}-${b.maxCost}` : undefined;
+}
+
+function pbkdf2Problem(hash: string, wellFormed: boolean): string | undefined {
+  const params = wellFormed ? mediaWikiPbkdf2Params(hash) : undefined;
+  if (!params) return 'malformed PBKDF2 hash';
+  const b = COST_BOUNDS.pbkdf2;
+  if (params.rounds < b.minRounds || params.rounds > b.maxRounds) return `PBKDF2 rounds ${params.rounds} are outside ${b.minRounds}-${b.maxRounds}`;
+  if (params.length < b.minBytes || params.length > b.maxBytes) return `PBKDF2 output of ${params.length} bytes is outside ${b.minBytes}-${b.maxBytes}`;
+  return undefined;
+}
+
+/** Every family the API knows, in the order a hash is matched against them. */
+export const HASH_FORMATS: readonly FormatEntry[] = [
+  { format: 'argon2', claims: (h) => h.startsWith('$argon2'), problem: argon2Problem },
+  { format: 'bcrypt', claims: (h) => h.startsWith('$2'), problem: bcryptProblem },
+  { format: 'wordpress-bcrypt', claims: (h) => h.startsWith(WORDPRESS_PREFIX), problem: (h) => bcryptProblem(h.slice(WORDPRESS_PREFIX.length)) },
+  {
+    format: 'phpass',
+    claims: (h) => h.startsWith('$P$') || h.startsWith('$H$'),
+    problem: (h) => {
+      const log2 = phpassLog2Rounds(h);
+      if (log2 < 0) return 'malformed phpass hash';
+      const b = COST_BOUNDS.phpass;
+      return log2 < b.minLog2 || log2 > b.maxLog2 ? `phpass rounds 2^${log2} are outside 2^${b.minLog2}-2^${b.maxLog2}` : undefined;
+    },
+  },
+  { format: 'mediawiki-pbkdf2', claims: (h) => h.startsWith(':pbkdf2:'), problem: (h) => pbkdf2Problem(h, isMediaWikiPbkdf2(h)) },
+  { format: 'mediawiki-pbkdf2-layered', claims: (h) => h.startsWith(':pbkdf2-legacy'), problem: (h) => pbkdf2Problem(h, isMediaWikiLayered(h)) },
+  { format: 'mediawiki-md5', claims: (h) => h.startsWith(':A:') || h.startsWith(':B:'), problem: (h) => (isMediaWikiMd5(h) ? undefined : 'malformed MediaWiki MD5 hash') },
+  {
+    format: 'mediawiki-bcrypt',
+    claims: (h) => h.startsWith(':bcrypt:'),
+    problem: (h) => {
+      const php = mediaWikiBcryptToPhp(h);
+      return php === undefined ? 'malformed MediaWiki bcrypt hash' : bcryptProblem(php);
+    },
+  },
+  { format: 'mediawiki-argon2', claims: (h) => h.startsWith(MEDIAWIKI_ARGON2_PREFIX), problem: (h) => argon2Problem(h.slice(MEDIAWIKI_ARGON2_PREFIX.length)) },
+];
+
+/** Which family a stored hash belongs to and whether its parameters are within COST_BOUNDS. */
+export function inspectHash(hash: string): HashInspection {
+  const entry = HASH_FORMATS.find((e) => e.claims(hash));
+  if (!entry) return { ok: false, format: null, reason: 'unknown password hash format' };
+  const problem = entry.problem(hash);
+  if (problem === undefined) return { ok: true, format: entry.format };
+  // A hash cut short or garbled is not of the family at all; only a well-formed one over the bounds is named.
+  if (problem.startsWith('malformed')) return { ok: false, format: null, reason: 'unknown password hash format' };
+  return { ok: false, format: entry.format, reason: problem };
+}
+
+/** Which family a stored hash belongs to, or null when the API cannot (or will not) verify it. */
 export function recognizeHashFormat(hash: string): HashFormat | null {
-  if (hash.startsWith('$argon2')) return isArgon2Hash(hash) ? 'argon2' : null;
-  if (hash.startsWith('$2')) return BCRYPT.test(hash) ? 'bcrypt' : null;
-  if (hash.startsWith(WORDPRESS_PREFIX)) return BCRYPT.test(hash.slice(WORDPRESS_PREFIX.length)) ? 'wordpress-bcrypt' : null;
-  if (hash.startsWith('$P$') || hash.startsWith('$H$')) return isPhpassHash(hash) ? 'phpass' : null;
-  if (hash.startsWith(':pbkdf2:')) return isMediaWikiPbkdf2(hash) ? 'mediawiki-pbkdf2' : null;
-  if (hash.startsWith(':pbkdf2-legacy')) return isMediaWikiLayered(hash) ? 'mediawiki-pbkdf2-layered' : null;
-  if (hash.startsWith(':A:') || hash.startsWith(':B:')) return isMediaWikiMd5(hash) ? 'mediawiki-md5' : null;
-  if (hash.startsWith(':bcrypt:')) return mediaWikiBcryptToPhp(hash) ? 'mediawiki-bcrypt' : null;
-  if (hash.startsWith(':argon2:')) return isArgon2Hash(hash.slice(':argon2:'.length)) ? 'mediawiki-argon2' : null;
-  return null;
+  const inspection = inspectHash(hash);
+  return inspection.ok ? inspection.format : null;
 }
 
 /**
  * Checks a password against a hash of a non-argon2 family. Argon2 (bare or in MediaWiki's
- * ":argon2:") is left to the argon2 hasher, which also knows the current parameters.
+ * ":argon2:") is left to the argon2 hasher, which also knows the current parameters. A hash
+ * outside COST_BOUNDS, or a password longer than MAX_LEGACY_PASSWORD_BYTES, is never computed.
  */
-export async function verifyLegacyHash(format: Exclude<HashFormat, 'argon2' | 'mediawiki-argon2'>, hash: string, password: string): Promise<boolean> {
+export async function verifyLegacyHash(format: LegacyFormat, hash: string, password: string): Promise<boolean> {
+  const inspection = inspectHash(hash);
+  if (!inspection.ok || inspection.format !== format) return false;
+  if (Buffer.byteLength(password, 'utf8') > MAX_LEGACY_PASSWORD_BYTES) return false;
   switch (format) {
     case 'bcrypt':
       return verifyBcrypt(hash, password);
@@ -88,6 +183,6 @@ export async function verifyLegacyHash(format: Exclude<HashFormat, 'argon2' | 'm
  * bcrypt.compare runs on the thread pool and compares in constant time.
  */
 async function verifyBcrypt(hash: string, password: string): Promise<boolean> {
-  if (!BCRYPT.test(hash)) return false;
+  if (bcryptProblem(hash) !== undefined) return false;
   return bcrypt.compare(password, hash.startsWith('$2y$') ? `$2b$${hash.slice(4)}` : hash);
 }

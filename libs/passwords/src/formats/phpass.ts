@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { sameBytes } from './constant-time';
+import { iteratedDigest } from './digest-pool';
 
 /*
  * phpass "portable" hashes ($P$ from WordPress before 6.8, $H$ from phpBB 3.0), after
@@ -13,27 +13,19 @@ const ITOA64 = './0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
 /** $P$ or $H$, one count character, 8 salt characters, 22 characters of hash. */
 export const PHPASS_PATTERN = /^\$[PH]\$[./0-9A-Za-z]{31}$/;
 
-/**
- * phpass accepts 2^7 to 2^30 rounds; real installations use 2^8 (WordPress) to 2^13 (phpBB).
- * The rounds run on the event loop, so a hash asking for more than 2^16 is not accepted.
- */
-const MIN_LOG2_ROUNDS = 7;
-const MAX_LOG2_ROUNDS = 16;
-
-export function isPhpassHash(hash: string): boolean {
-  if (!PHPASS_PATTERN.test(hash)) return false;
-  const log2 = ITOA64.indexOf(hash[3]);
-  return log2 >= MIN_LOG2_ROUNDS && log2 <= MAX_LOG2_ROUNDS;
+/** log2 of the rounds a phpass hash asks for (its fourth character), or -1. */
+export function phpassLog2Rounds(hash: string): number {
+  return PHPASS_PATTERN.test(hash) ? ITOA64.indexOf(hash[3]) : -1;
 }
 
-export function verifyPhpass(hash: string, password: string): boolean {
-  if (!isPhpassHash(hash)) return false;
-  const secret = Buffer.from(password, 'utf8');
-  let rounds = 1 << ITOA64.indexOf(hash[3]);
-  let digest = createHash('md5').update(hash.slice(4, 12), 'latin1').update(secret).digest();
-  do {
-    digest = createHash('md5').update(digest).update(secret).digest();
-  } while (--rounds);
+/**
+ * Checks a password against a phpass hash whose bounds the caller has checked (hash-formats.ts,
+ * COST_BOUNDS.phpass). The rounds run on the digest pool's worker threads.
+ */
+export async function verifyPhpass(hash: string, password: string): Promise<boolean> {
+  const log2 = phpassLog2Rounds(hash);
+  if (log2 < 0) return false;
+  const digest = await iteratedDigest('md5', Buffer.from(hash.slice(4, 12), 'latin1'), Buffer.from(password, 'utf8'), 2 ** log2);
   return sameBytes(Buffer.from(hash.slice(12), 'latin1'), Buffer.from(encode64(digest), 'latin1'));
 }
 
