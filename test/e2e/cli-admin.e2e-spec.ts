@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Clock } from '@authbridge/accounts';
+import { CLIENT_CACHE_MS, Clock } from '@authbridge/accounts';
 import { createTestApp, bearer, type TestApp } from './helpers/test-app';
 
 const CLI = resolve('dist/apps/cli/src/main.js');
@@ -51,6 +51,9 @@ describe('npm run cli -- clients update|rotate|list, users update|delete|session
       const text = await cli(['clients', 'update', wiki.id, '--scopes', 'auth:verify,sso:redeem'], env);
       expect(text).toMatchObject({ code: 0 });
       expect(text.stdout).toContain('scopes +sso:redeem \u2212users:read');
+      // The running API trusts a secret it checked for CLIENT_CACHE_MS; a change made by another
+      // process (this CLI) reaches it after that (README, "clients revoke").
+      await new Promise((resolve) => setTimeout(resolve, CLIENT_CACHE_MS + 100));
       // No longer a missing scope: the ticket itself is what is refused now.
       expect((await redeem()).body.code).toBe('TICKET_INVALID');
       expect((await t.http.get('/v1/users/Carla').set(bearer(wiki.secret)).expect(403)).body.code).toBe('FORBIDDEN');
