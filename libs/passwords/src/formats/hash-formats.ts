@@ -5,6 +5,9 @@ import {
   isMediaWikiLayered, isMediaWikiMd5, isMediaWikiPbkdf2, mediaWikiBcryptToPhp,
   verifyMediaWikiLayered, verifyMediaWikiMd5, verifyMediaWikiPbkdf2,
 } from './mediawiki';
+import { recogniseJoomla, verifyJoomla } from './joomla';
+import { recognisePhpbbConvert, verifyPhpbbConvert } from './phpbb';
+import { recogniseDrupal, verifyDrupal } from './drupal';
 
 /**
  * The families of stored hashes the API verifies; vectors/password-hashes.json of the
@@ -19,7 +22,13 @@ export type HashFormat =
   | 'mediawiki-pbkdf2-layered'
   | 'mediawiki-md5'
   | 'mediawiki-bcrypt'
-  | 'mediawiki-argon2';
+  | 'mediawiki-argon2'
+  // Applications' own legacy formats: formats/joomla.ts, phpbb.ts, drupal.ts.
+  | 'joomla-md5-salted'
+  | 'joomla-sha256'
+  | 'phpbb-convert'
+  | 'drupal7-sha512'
+  | 'drupal7-md5-sha512';
 
 /**
  * PHC strings of argon2i and argon2id (PHP's password_hash, node-argon2, libsodium), with
@@ -56,7 +65,9 @@ export function recognizeHashFormat(hash: string): HashFormat | null {
   if (hash.startsWith(':A:') || hash.startsWith(':B:')) return isMediaWikiMd5(hash) ? 'mediawiki-md5' : null;
   if (hash.startsWith(':bcrypt:')) return mediaWikiBcryptToPhp(hash) ? 'mediawiki-bcrypt' : null;
   if (hash.startsWith(':argon2:')) return isArgon2Hash(hash.slice(':argon2:'.length)) ? 'mediawiki-argon2' : null;
-  return null;
+  if (hash.startsWith('$CP$')) return recognisePhpbbConvert(hash) ? 'phpbb-convert' : null;
+  if (hash.startsWith('$S$') || hash.startsWith('U$S$')) return recogniseDrupal(hash);
+  return recogniseJoomla(hash);
 }
 
 /**
@@ -79,6 +90,14 @@ export async function verifyLegacyHash(format: Exclude<HashFormat, 'argon2' | 'm
       return verifyMediaWikiLayered(hash, password);
     case 'mediawiki-md5':
       return verifyMediaWikiMd5(hash, password);
+    case 'joomla-md5-salted':
+    case 'joomla-sha256':
+      return verifyJoomla(format, hash, password);
+    case 'phpbb-convert':
+      return verifyPhpbbConvert(hash, password);
+    case 'drupal7-sha512':
+    case 'drupal7-md5-sha512':
+      return verifyDrupal(hash, password);
   }
 }
 
