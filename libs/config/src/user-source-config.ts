@@ -33,11 +33,16 @@ export interface SqlSourceSettings {
 export const USER_SOURCE_KINDS = ['local', 'sql', 'http'] as const;
 /** Presets of USER_SOURCE_PRESET; `available` ones are built, the others are refused at start-up. */
 export const SQL_PRESETS = ['wordpress', 'custom', 'joomla', 'phpbb3', 'drupal7'] as const;
-export type SqlPresetName = 'wordpress' | 'custom';
-const AVAILABLE_PRESETS: readonly string[] = ['wordpress', 'custom'];
+export type SqlPresetName = (typeof SQL_PRESETS)[number];
+const AVAILABLE_PRESETS: readonly string[] = SQL_PRESETS;
+/** Table prefixes the applications' installers suggest; Joomla's is random per site, so it has none. */
+const DEFAULT_PREFIX: Partial<Record<SqlPresetName, string>> = { wordpress: 'wp_', phpbb3: 'phpbb_', drupal7: '' };
 
 /** Hash families a custom mapping may accept (names of libs/passwords' HashFormat, plus WordPress's plain MD5). */
-export const MAPPABLE_HASH_FORMATS = ['argon2', 'bcrypt', 'wordpress-bcrypt', 'phpass', 'md5-hex'] as const;
+export const MAPPABLE_HASH_FORMATS = [
+  'argon2', 'bcrypt', 'wordpress-bcrypt', 'phpass', 'md5-hex',
+  'joomla-md5-salted', 'joomla-sha256', 'phpbb-convert', 'drupal7-sha512', 'drupal7-md5-sha512',
+] as const;
 export type MappableHashFormat = (typeof MAPPABLE_HASH_FORMATS)[number];
 
 /**
@@ -102,7 +107,11 @@ export function userSource(env: Env): UserSourceSettings {
   if (preset === 'custom' && !mappingFile) throw new ConfigError('USER_SOURCE_MAPPING', 'is required with USER_SOURCE_PRESET=custom (a JSON file)');
   if (preset !== 'custom' && mappingFile) throw new ConfigError('USER_SOURCE_MAPPING', `is only used with USER_SOURCE_PRESET=custom, not ${preset}`);
 
-  const prefix = env.USER_SOURCE_TABLE_PREFIX ?? (preset === 'wordpress' ? 'wp_' : '');
+  const fallback = DEFAULT_PREFIX[preset as SqlPresetName];
+  if (env.USER_SOURCE_TABLE_PREFIX === undefined && preset === 'joomla') {
+    throw new ConfigError('USER_SOURCE_TABLE_PREFIX', 'is required with USER_SOURCE_PRESET=joomla: Joomla picks a random prefix at install ($dbprefix in configuration.php, e.g. "jos7_")');
+  }
+  const prefix = env.USER_SOURCE_TABLE_PREFIX ?? fallback ?? '';
   if (!/^[A-Za-z0-9_]{0,32}$/.test(prefix)) throw new ConfigError('USER_SOURCE_TABLE_PREFIX', 'may hold only letters, digits and _ (at most 32)');
 
   const name = (env.USER_SOURCE_NAME ?? preset).trim();

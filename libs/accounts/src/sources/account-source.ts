@@ -22,6 +22,8 @@ export interface PasswordRule {
   formats: readonly MappableHashFormat[];
   /** WordPress trims spaces around a password both when hashing and at login. */
   trim: boolean;
+  /** What the application does to a typed password before it hashes or checks it (phpBB's request escaping), after trim. */
+  prepare?: (typed: string) => string;
 }
 
 export interface SourcePage {

@@ -8,6 +8,9 @@ import { SourceUserDirectory } from './source-user-directory';
 import { CustomSqlSource } from './sql/custom-source';
 import { openSqlClient } from './sql/sql-client';
 import { WordPressSource } from './sql/wordpress-source';
+import { JoomlaSource } from './sql/joomla-source';
+import { Phpbb3Source } from './sql/phpbb3-source';
+import { Drupal7Source } from './sql/drupal7-source';
 import type { UserDirectory } from './user-directory';
 import { WikiNames } from './wiki-names';
 
@@ -34,6 +37,15 @@ export async function openUserDirectory(
       break;
     case 'custom':
       source = new CustomSqlSource(client, settings, settings.mapping!);
+      break;
+    case 'joomla':
+      source = new JoomlaSource(client, settings);
+      break;
+    case 'phpbb3':
+      source = new Phpbb3Source(client, settings);
+      break;
+    case 'drupal7':
+      source = new Drupal7Source(client, settings);
       break;
   }
   try {

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import type { MappableHashFormat } from '@authbridge/config';
+import { MAPPABLE_HASH_FORMATS, type MappableHashFormat } from '@authbridge/config';
 import { DomainError } from '@authbridge/contract';
 import { PasswordHasher, recognizeHashFormat } from '@authbridge/passwords';
 import type { UserRecord } from '@authbridge/storage';
@@ -122,7 +122,9 @@ export class SourceUserDirectory extends UserDirectory {
   }
 
   private async check(user: UserRecord | undefined, typedPassword: string): Promise<LoginCheck> {
-    const password = this.source.passwordRule.trim ? typedPassword.replace(PHP_TRIM, '') : typedPassword;
+    const rule = this.source.passwordRule;
+    const trimmed = rule.trim ? typedPassword.replace(PHP_TRIM, '') : typedPassword;
+    const password = rule.prepare ? rule.prepare(trimmed) : trimmed;
     if (!user) {
       await this.spendDummy(password);
       return { outcome: 'NO_SUCH_USER' };
@@ -184,7 +186,7 @@ export class SourceUserDirectory extends UserDirectory {
 function hashFormat(hash: string): MappableHashFormat | null {
   if (/^[0-9a-f]{32}$/.test(hash)) return 'md5-hex';
   const format = recognizeHashFormat(hash);
-  return format === 'argon2' || format === 'bcrypt' || format === 'wordpress-bcrypt' || format === 'phpass' ? format : null;
+  return format !== null && (MAPPABLE_HASH_FORMATS as readonly string[]).includes(format) ? (format as MappableHashFormat) : null;
 }
 
 /** Both are 32 hex digits here (hashFormat checked the stored one). */
