@@ -13,6 +13,7 @@ import { Phpbb3Source } from './sql/phpbb3-source';
 import { Drupal7Source } from './sql/drupal7-source';
 import type { UserDirectory } from './user-directory';
 import { WikiNames } from './wiki-names';
+import { HttpAccountSource } from './http/http-source';
 
 export interface OpenedDirectory {
   directory: UserDirectory;
@@ -29,6 +30,11 @@ export async function openUserDirectory(
   deps: { users: UserRepository; links: SourceAccountRepository; hasher: PasswordHasher; clock: Clock },
 ): Promise<OpenedDirectory> {
   if (settings.kind === 'local') return { directory: new LocalUserDirectory(deps.users, deps.hasher, deps.clock), close: async () => {} };
+  if (settings.kind === 'http') {
+    const http = new HttpAccountSource(settings);
+    await http.check();
+    return { directory: new SourceUserDirectory(http, new WikiNames(settings.name, deps.links, deps.clock), deps.hasher, 'http'), close: () => http.close() };
+  }
   const client = await openSqlClient(settings);
   let source: AccountSource;
   switch (settings.preset) {

@@ -22,11 +22,15 @@ const PHP_TRIM = /^[ \t\n\r\0\x0B]+|[ \t\n\r\0\x0B]+$/g;
  * account answers under the wiki name it was given once (WikiNames).
  */
 export class SourceUserDirectory extends UserDirectory {
-  readonly kind = 'sql' as const;
   readonly readOnly = true;
   private readonly logger = new Logger('UserSource');
 
-  constructor(private readonly source: AccountSource, private readonly names: WikiNames, private readonly hasher: PasswordHasher) {
+  constructor(
+    private readonly source: AccountSource,
+    private readonly names: WikiNames,
+    private readonly hasher: PasswordHasher,
+    readonly kind: 'sql' | 'http' = 'sql',
+  ) {
     super();
   }
 
@@ -34,7 +38,20 @@ export class SourceUserDirectory extends UserDirectory {
     const user = await this.findByLogin(typed);
     const canonical = canonicalizeUsername(typed);
     const username = user?.username ?? (canonical.ok ? canonical.name : counterName(typed));
+    if (this.source.checkPassword) return { username, check: (password) => this.remoteCheck(user, typed, password) };
     return { username, check: (password) => this.check(user, password) };
+  }
+
+  /**
+   * The website checks the password (USER_SOURCE=http). An unknown name is asked about too, so
+   * the endpoint spends its own dummy check and the answer takes as long as for a known one.
+   */
+  private async remoteCheck(user: UserRecord | undefined, typed: string, password: string): Promise<LoginCheck> {
+    const link = user && (await this.guarded(() => this.names.findByWikiName(user.username)));
+    const answer = await this.guarded(() => this.source.checkPassword!({ externalId: link?.externalId, login: typed }, password));
+    if (answer.outcome !== 'PASS') return { outcome: user ? answer.outcome : 'NO_SUCH_USER' };
+    if (!user) return { outcome: 'NO_SUCH_USER' };
+    return { outcome: 'PASS', user: await this.guarded(() => this.names.toUser(answer.account, link)) };
   }
 
   async findByLogin(typed: string): Promise<UserRecord | undefined> {
