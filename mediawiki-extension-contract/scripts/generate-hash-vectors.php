@@ -35,65 +35,8 @@ const OUTPUT_FILE = __DIR__ . '/../vectors/password-hashes.json';
 
 require_once __DIR__ . '/throwaway-wiki.php';
 
-const PHPASS_ITOA64 = './0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-
-/** phpass encode64(): its own little-endian base-64 over 6-bit groups. */
-function phpassEncode64( string $input, int $count ): string {
-	$output = '';
-	$i = 0;
-	do {
-		$value = ord( $input[$i++] );
-		$output .= PHPASS_ITOA64[$value & 0x3f];
-		if ( $i < $count ) {
-			$value |= ord( $input[$i] ) << 8;
-		}
-		$output .= PHPASS_ITOA64[( $value >> 6 ) & 0x3f];
-		if ( $i++ >= $count ) {
-			break;
-		}
-		if ( $i < $count ) {
-			$value |= ord( $input[$i] ) << 16;
-		}
-		$output .= PHPASS_ITOA64[( $value >> 12 ) & 0x3f];
-		if ( $i++ >= $count ) {
-			break;
-		}
-		$output .= PHPASS_ITOA64[( $value >> 18 ) & 0x3f];
-	} while ( $i < $count );
-	return $output;
-}
-
-/** phpass crypt_private(): the portable hash, "$P$" or "$H$", count char, 8 salt chars, 22 hash chars. */
-function phpassCryptPrivate( string $password, string $setting ): string {
-	$output = '*0';
-	if ( substr( $setting, 0, 2 ) === $output ) {
-		$output = '*1';
-	}
-	$id = substr( $setting, 0, 3 );
-	if ( $id !== '$P$' && $id !== '$H$' ) {
-		return $output;
-	}
-	$countLog2 = strpos( PHPASS_ITOA64, $setting[3] );
-	if ( $countLog2 < 7 || $countLog2 > 30 ) {
-		return $output;
-	}
-	$count = 1 << $countLog2;
-	$salt = substr( $setting, 4, 8 );
-	if ( strlen( $salt ) !== 8 ) {
-		return $output;
-	}
-	$hash = md5( $salt . $password, true );
-	do {
-		$hash = md5( $hash . $password, true );
-	} while ( --$count );
-	return substr( $setting, 0, 12 ) . phpassEncode64( $hash, 16 );
-}
-
-/** phpass gensalt_private() with its iteration count; WordPress uses 8 (2^8 rounds). */
-function phpassHash( string $password, string $id, int $countLog2 ): string {
-	$setting = $id . PHPASS_ITOA64[min( $countLog2, 30 )] . phpassEncode64( random_bytes( 6 ), 6 );
-	return phpassCryptPrivate( $password, $setting );
-}
+require_once __DIR__ . '/phpass-transcription.php';
+require_once __DIR__ . '/generate-app-hash-vectors.php';
 
 /** WordPress 6.8 wp_hash_password() / wp_check_password() for "$wp" hashes. */
 function wordpressHash( string $password ): string {
@@ -135,6 +78,8 @@ class GenerateHashVectors extends Maintenance {
 		$this->factory = MediaWikiServices::getInstance()->getPasswordFactory();
 		$vectors = array_merge( $this->phpVectors(), $this->mediaWikiVectors(), $this->phpassVectors() );
 		$vectors = array_merge( $vectors, $this->failingVectors( $vectors ) );
+		// Joomla, phpBB and Drupal 7, with their own passing and failing vectors.
+		$vectors = array_merge( $vectors, appHashVectors() );
 
 		$names = array_column( $vectors, 'name' );
 		if ( count( array_unique( $names ) ) !== count( $names ) ) {
@@ -286,7 +231,8 @@ class GenerateHashVectors extends Maintenance {
 			' PasswordFactory with default $wgPasswordConfig (pbkdf2, B, A, bcrypt, argon2, pbkdf2-legacyA/B) ' .
 			'and Pbkdf2Password with other parameters; phpass portable hashes from a PHP transcription of the ' .
 			'phpass 0.5 reference crypt_private() (no phpass package on this machine); WordPress 6.8 ' .
-			'wp_hash_password() transcribed. Each passing vector was verified by the reference before writing. ' .
+			'wp_hash_password() transcribed; Joomla 3.10 / phpBB 3.3 / Drupal 7.x vectors (joomla-*, phpbb-*, drupal7-*): PHP ' .
+			'transcriptions of those applications\' own hashing and checking code, see generate-app-hash-vectors.php. Each passing vector was verified by the reference before writing. ' .
 			'Command: php mediawiki-extension-contract/scripts/generate-hash-vectors.php';
 		$lines = array_map( static fn ( $vector ) => '    ' . json_encode( $vector, JSON_UNESCAPED_SLASHES | JSON_THROW_ON_ERROR ), $vectors );
 		return "{\n" .

@@ -31,6 +31,20 @@ describe('USER_SOURCE settings', () => {
     expect(loadConfig({ ...SQL, USER_SOURCE_URL: 'postgres://r@h/db', USER_SOURCE_TABLE_PREFIX: 'blog_' }).userSource).toMatchObject({ driver: 'postgres', tablePrefix: 'blog_' });
   });
 
+  it('reads the joomla, phpbb3 and drupal7 presets with their prefixes', () => {
+    expect(loadConfig({ ...SQL, USER_SOURCE_PRESET: 'joomla', USER_SOURCE_TABLE_PREFIX: 'jos7_' }).userSource).toMatchObject({ preset: 'joomla', name: 'joomla', tablePrefix: 'jos7_' });
+    expect(loadConfig({ ...SQL, USER_SOURCE_PRESET: 'phpbb3' }).userSource).toMatchObject({ preset: 'phpbb3', name: 'phpbb3', tablePrefix: 'phpbb_' });
+    expect(loadConfig({ ...SQL, USER_SOURCE_PRESET: 'drupal7' }).userSource).toMatchObject({ preset: 'drupal7', name: 'drupal7', tablePrefix: '' });
+    expect(loadConfig({ ...SQL, USER_SOURCE_PRESET: 'drupal7', USER_SOURCE_TABLE_PREFIX: 'd7_' }).userSource).toMatchObject({ tablePrefix: 'd7_' });
+  });
+
+  it('reads the http source', () => {
+    expect(loadConfig({ USER_SOURCE: 'http', USER_SOURCE_URL: 'https://example.org/authbridge.php', USER_SOURCE_SECRET: 's'.repeat(20) }).userSource).toEqual({
+      kind: 'http', url: 'https://example.org/authbridge.php', secret: 's'.repeat(20), name: 'http', timeoutMs: 3000, maxBytes: 262144,
+    });
+    expect(loadConfig({ USER_SOURCE: 'http', USER_SOURCE_URL: 'http://127.0.0.1:8080/x', USER_SOURCE_SECRET: 's'.repeat(20), USER_SOURCE_TIMEOUT_MS: '500' }).userSource).toMatchObject({ timeoutMs: 500 });
+  });
+
   it('reads a custom mapping file', () => {
     const config = loadConfig({ ...SQL, USER_SOURCE_PRESET: 'custom', USER_SOURCE_MAPPING: mappingFile(GOOD_MAPPING) });
     expect(config.userSource).toMatchObject({ preset: 'custom', name: 'custom', tablePrefix: '', mapping: { table: 'members', trimPassword: false, passwordFormats: ['bcrypt', 'argon2'] } });
@@ -38,14 +52,17 @@ describe('USER_SOURCE settings', () => {
 
   it.each([
     [{ USER_SOURCE: 'ldap' }, /^USER_SOURCE: must be one of local, sql, http/],
-    [{ USER_SOURCE: 'http' }, /^USER_SOURCE: the http source is not available yet/],
+    [{ USER_SOURCE: 'http' }, /^USER_SOURCE_URL: is required with USER_SOURCE=http/],
+    [{ USER_SOURCE: 'http', USER_SOURCE_URL: 'http://example.org/auth', USER_SOURCE_SECRET: 's'.repeat(20) }, /^USER_SOURCE_URL: must be https:\/\//],
+    [{ USER_SOURCE: 'http', USER_SOURCE_URL: 'https://example.org/auth' }, /^USER_SOURCE_SECRET: is required/],
+    [{ USER_SOURCE: 'http', USER_SOURCE_URL: 'https://example.org/auth', USER_SOURCE_SECRET: 'short' }, /^USER_SOURCE_SECRET: is required/],
+    [{ USER_SOURCE: 'http', USER_SOURCE_URL: 'https://example.org/auth', USER_SOURCE_SECRET: 's'.repeat(20), USER_SOURCE_PRESET: 'wordpress' }, /^USER_SOURCE_PRESET: is only used with USER_SOURCE=sql/],
+    [{ ...SQL, USER_SOURCE_SECRET: 's'.repeat(20) }, /^USER_SOURCE_SECRET: is only used with USER_SOURCE=http/],
     [{ USER_SOURCE_URL: 'mysql://x@y/z' }, /^USER_SOURCE_URL: is only used with USER_SOURCE=sql/],
     [{ ...SQL, USER_SOURCE_URL: '' }, /^USER_SOURCE_URL: is required/],
     [{ ...SQL, USER_SOURCE_URL: 'sqlite:./x' }, /^USER_SOURCE_URL: must start with mysql/],
     [{ ...SQL, USER_SOURCE_PRESET: '' }, /^USER_SOURCE_PRESET: must be one of/],
-    [{ ...SQL, USER_SOURCE_PRESET: 'joomla' }, /^USER_SOURCE_PRESET: the joomla preset is not available yet/],
-    [{ ...SQL, USER_SOURCE_PRESET: 'phpbb3' }, /^USER_SOURCE_PRESET: the phpbb3 preset is not available yet/],
-    [{ ...SQL, USER_SOURCE_PRESET: 'drupal7' }, /^USER_SOURCE_PRESET: the drupal7 preset is not available yet/],
+    [{ ...SQL, USER_SOURCE_PRESET: 'joomla' }, /^USER_SOURCE_TABLE_PREFIX: is required with USER_SOURCE_PRESET=joomla/],
     [{ ...SQL, USER_SOURCE_TABLE_PREFIX: 'wp_; DROP TABLE x' }, /^USER_SOURCE_TABLE_PREFIX: may hold only/],
     [{ ...SQL, USER_SOURCE_NAME: 'Word Press' }, /^USER_SOURCE_NAME: /],
     [{ ...SQL, USER_SOURCE_TIMEOUT_MS: '10' }, /^USER_SOURCE_TIMEOUT_MS: must be between/],

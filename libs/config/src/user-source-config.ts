@@ -7,7 +7,21 @@ import { integer, type Env } from './env';
  * `sql` reads the website's database through a preset. Every kind and preset of issue 8 is named
  * here so a setting for one that is not built yet is refused by name instead of half-working.
  */
-export type UserSourceSettings = LocalSourceSettings | SqlSourceSettings;
+export type UserSourceSettings = LocalSourceSettings | SqlSourceSettings | HttpSourceSettings;
+
+/** USER_SOURCE=http: the website's own endpoint (SPEC.md "The HTTP source"). */
+export interface HttpSourceSettings {
+  kind: 'http';
+  /** https://, or http:// to a loopback address only (the secret travels in every request). */
+  url: string;
+  /** Sent as `Authorization: Bearer <secret>` (USER_SOURCE_SECRET). */
+  secret: string;
+  name: string;
+  /** A call that takes longer fails: the wiki says "unavailable". */
+  timeoutMs: number;
+  /** A response body larger than this is not read: "unavailable" (USER_SOURCE_MAX_BYTES). */
+  maxBytes: number;
+}
 
 export interface LocalSourceSettings {
   kind: 'local';
@@ -33,11 +47,16 @@ export interface SqlSourceSettings {
 export const USER_SOURCE_KINDS = ['local', 'sql', 'http'] as const;
 /** Presets of USER_SOURCE_PRESET; `available` ones are built, the others are refused at start-up. */
 export const SQL_PRESETS = ['wordpress', 'custom', 'joomla', 'phpbb3', 'drupal7'] as const;
-export type SqlPresetName = 'wordpress' | 'custom';
-const AVAILABLE_PRESETS: readonly string[] = ['wordpress', 'custom'];
+export type SqlPresetName = (typeof SQL_PRESETS)[number];
+const AVAILABLE_PRESETS: readonly string[] = SQL_PRESETS;
+/** Table prefixes the applications' installers suggest; Joomla's is random per site, so it has none. */
+const DEFAULT_PREFIX: Partial<Record<SqlPresetName, string>> = { wordpress: 'wp_', phpbb3: 'phpbb_', drupal7: '' };
 
 /** Hash families a custom mapping may accept (names of libs/passwords' HashFormat, plus WordPress's plain MD5). */
-export const MAPPABLE_HASH_FORMATS = ['argon2', 'bcrypt', 'wordpress-bcrypt', 'phpass', 'md5-hex'] as const;
+export const MAPPABLE_HASH_FORMATS = [
+  'argon2', 'bcrypt', 'wordpress-bcrypt', 'phpass', 'md5-hex',
+  'joomla-md5-salted', 'joomla-sha256', 'phpbb-convert', 'drupal7-sha512', 'drupal7-md5-sha512',
+] as const;
 export type MappableHashFormat = (typeof MAPPABLE_HASH_FORMATS)[number];
 
 /**
@@ -72,12 +91,13 @@ export function userSource(env: Env): UserSourceSettings {
     throw new ConfigError('USER_SOURCE', `must be one of ${USER_SOURCE_KINDS.join(', ')}, got "${kind}"`);
   }
   if (kind === 'local') {
-    for (const name of ['USER_SOURCE_URL', 'USER_SOURCE_PRESET', 'USER_SOURCE_MAPPING']) {
-      if (env[name]?.trim()) throw new ConfigError(name, 'is only used with USER_SOURCE=sql; set USER_SOURCE too, or remove it');
+    for (const name of ['USER_SOURCE_URL', 'USER_SOURCE_PRESET', 'USER_SOURCE_MAPPING', 'USER_SOURCE_SECRET']) {
+      if (env[name]?.trim()) throw new ConfigError(name, 'is only used with USER_SOURCE=sql or http; set USER_SOURCE too, or remove it');
     }
     return { kind: 'local' };
   }
-  if (kind === 'http') throw new ConfigError('USER_SOURCE', 'the http source is not available yet in this version; use local or sql');
+  if (kind === 'http') return httpSource(env);
+  if (env.USER_SOURCE_SECRET?.trim()) throw new ConfigError('USER_SOURCE_SECRET', 'is only used with USER_SOURCE=http');
 
   const url = (env.USER_SOURCE_URL ?? '').trim();
   if (!url) throw new ConfigError('USER_SOURCE_URL', 'is required with USER_SOURCE=sql (mysql://, mariadb:// or postgres://)');
@@ -102,7 +122,11 @@ export function userSource(env: Env): UserSourceSettings {
   if (preset === 'custom' && !mappingFile) throw new ConfigError('USER_SOURCE_MAPPING', 'is required with USER_SOURCE_PRESET=custom (a JSON file)');
   if (preset !== 'custom' && mappingFile) throw new ConfigError('USER_SOURCE_MAPPING', `is only used with USER_SOURCE_PRESET=custom, not ${preset}`);
 
-  const prefix = env.USER_SOURCE_TABLE_PREFIX ?? (preset === 'wordpress' ? 'wp_' : '');
+  const fallback = DEFAULT_PREFIX[preset as SqlPresetName];
+  if (env.USER_SOURCE_TABLE_PREFIX === undefined && preset === 'joomla') {
+    throw new ConfigError('USER_SOURCE_TABLE_PREFIX', 'is required with USER_SOURCE_PRESET=joomla: Joomla picks a random prefix at install ($dbprefix in configuration.php, e.g. "jos7_")');
+  }
+  const prefix = env.USER_SOURCE_TABLE_PREFIX ?? fallback ?? '';
   if (!/^[A-Za-z0-9_]{0,32}$/.test(prefix)) throw new ConfigError('USER_SOURCE_TABLE_PREFIX', 'may hold only letters, digits and _ (at most 32)');
 
   const name = (env.USER_SOURCE_NAME ?? preset).trim();
@@ -118,6 +142,37 @@ export function userSource(env: Env): UserSourceSettings {
     mapping: preset === 'custom' ? loadMapping(mappingFile) : null,
     poolSize: integer(env, 'USER_SOURCE_POOL_SIZE', 5, 1, 100),
     timeoutMs: integer(env, 'USER_SOURCE_TIMEOUT_MS', 3000, 100, 60000),
+  };
+}
+
+function httpSource(env: Env): HttpSourceSettings {
+  for (const name of ['USER_SOURCE_PRESET', 'USER_SOURCE_MAPPING', 'USER_SOURCE_TABLE_PREFIX']) {
+    if (env[name]?.trim()) throw new ConfigError(name, 'is only used with USER_SOURCE=sql, not http');
+  }
+  const url = (env.USER_SOURCE_URL ?? '').trim();
+  if (!url) throw new ConfigError('USER_SOURCE_URL', 'is required with USER_SOURCE=http (the website\'s endpoint, https://…)');
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError('USER_SOURCE_URL', 'is not a valid URL');
+  }
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(parsed.hostname) || parsed.hostname.startsWith('127.');
+  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && loopback)) {
+    throw new ConfigError('USER_SOURCE_URL', 'must be https:// (http:// only to a loopback address): every request carries the secret and passwords');
+  }
+  if (parsed.username || parsed.password) throw new ConfigError('USER_SOURCE_URL', 'must not hold credentials; use USER_SOURCE_SECRET');
+  const secret = env.USER_SOURCE_SECRET ?? '';
+  if (secret.length < 16 || /\s/.test(secret)) throw new ConfigError('USER_SOURCE_SECRET', 'is required with USER_SOURCE=http: at least 16 characters, no spaces');
+  const name = (env.USER_SOURCE_NAME ?? 'http').trim();
+  if (!/^[a-z0-9][a-z0-9-]{0,31}$/.test(name)) throw new ConfigError('USER_SOURCE_NAME', 'must be 1-32 lower-case letters, digits or -');
+  return {
+    kind: 'http',
+    url,
+    secret,
+    name,
+    timeoutMs: integer(env, 'USER_SOURCE_TIMEOUT_MS', 3000, 100, 60000),
+    maxBytes: integer(env, 'USER_SOURCE_MAX_BYTES', 256 * 1024, 1024, 16 * 1024 * 1024),
   };
 }
 

@@ -23,6 +23,8 @@ export interface PasswordRule {
   formats: readonly MappableHashFormat[];
   /** WordPress trims spaces around a password both when hashing and at login. */
   trim: boolean;
+  /** What the application does to a typed password before it hashes or checks it (phpBB's request escaping), after trim. */
+  prepare?: (typed: string) => string;
 }
 
 export interface SourcePage {
@@ -52,8 +54,15 @@ export interface AccountSource {
   findById(externalId: string): Promise<SourceAccount | undefined>;
   /** In website-id order, after `afterId`, logins starting with `loginPrefix`. */
   list(options: { afterId?: string; loginPrefix: string; limit: number }): Promise<SourcePage>;
+  /**
+   * Present when the website checks passwords itself (USER_SOURCE=http): the directory asks it
+   * instead of verifying a hash; `externalId` is absent when no account answered to the name.
+   */
+  checkPassword?(target: { externalId?: string; login: string }, password: string): Promise<PasswordCheckResult>;
   close(): Promise<void>;
 }
+
+export type PasswordCheckResult = { outcome: 'PASS'; account: SourceAccount } | { outcome: 'WRONG_PASSWORD' } | { outcome: 'NO_SUCH_USER' };
 
 /**
  * Largest field sizes accepted from a source, in bytes (the user schema's limits, so every

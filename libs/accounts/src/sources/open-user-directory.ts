@@ -8,8 +8,12 @@ import { SourceUserDirectory } from './source-user-directory';
 import { CustomSqlSource } from './sql/custom-source';
 import { openSqlClient } from './sql/sql-client';
 import { WordPressSource } from './sql/wordpress-source';
+import { JoomlaSource } from './sql/joomla-source';
+import { Phpbb3Source } from './sql/phpbb3-source';
+import { Drupal7Source } from './sql/drupal7-source';
 import type { UserDirectory } from './user-directory';
 import { WikiNames } from './wiki-names';
+import { HttpAccountSource } from './http/http-source';
 
 export interface OpenedDirectory {
   directory: UserDirectory;
@@ -26,6 +30,11 @@ export async function openUserDirectory(
   deps: { users: UserRepository; links: SourceAccountRepository; hasher: PasswordHasher; clock: Clock },
 ): Promise<OpenedDirectory> {
   if (settings.kind === 'local') return { directory: new LocalUserDirectory(deps.users, deps.hasher, deps.clock), close: async () => {} };
+  if (settings.kind === 'http') {
+    const http = new HttpAccountSource(settings);
+    await http.check();
+    return { directory: new SourceUserDirectory(http, new WikiNames(settings.name, deps.links, deps.clock), deps.hasher, 'http'), close: () => http.close() };
+  }
   const client = await openSqlClient(settings);
   let source: AccountSource;
   switch (settings.preset) {
@@ -34,6 +43,15 @@ export async function openUserDirectory(
       break;
     case 'custom':
       source = new CustomSqlSource(client, settings, settings.mapping!);
+      break;
+    case 'joomla':
+      source = new JoomlaSource(client, settings);
+      break;
+    case 'phpbb3':
+      source = new Phpbb3Source(client, settings);
+      break;
+    case 'drupal7':
+      source = new Drupal7Source(client, settings);
       break;
   }
   try {

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import type { MappableHashFormat } from '@authbridge/config';
+import { MAPPABLE_HASH_FORMATS, type MappableHashFormat } from '@authbridge/config';
 import { DomainError } from '@authbridge/contract';
 import { PasswordHasher, recognizeHashFormat } from '@authbridge/passwords';
 import type { UserRecord } from '@authbridge/storage';
@@ -22,11 +22,15 @@ const PHP_TRIM = /^[ \t\n\r\0\x0B]+|[ \t\n\r\0\x0B]+$/g;
  * account answers under the wiki name it was given once (WikiNames).
  */
 export class SourceUserDirectory extends UserDirectory {
-  readonly kind = 'sql' as const;
   readonly readOnly = true;
   private readonly logger = new Logger('UserSource');
 
-  constructor(private readonly source: AccountSource, private readonly names: WikiNames, private readonly hasher: PasswordHasher) {
+  constructor(
+    private readonly source: AccountSource,
+    private readonly names: WikiNames,
+    private readonly hasher: PasswordHasher,
+    readonly kind: 'sql' | 'http' = 'sql',
+  ) {
     super();
   }
 
@@ -34,7 +38,20 @@ export class SourceUserDirectory extends UserDirectory {
     const user = await this.findByLogin(typed);
     const canonical = canonicalizeUsername(typed);
     const username = user?.username ?? (canonical.ok ? canonical.name : counterName(typed));
+    if (this.source.checkPassword) return { username, check: (password) => this.remoteCheck(user, typed, password) };
     return { username, check: (password) => this.check(user, password) };
+  }
+
+  /**
+   * The website checks the password (USER_SOURCE=http). An unknown name is asked about too, so
+   * the endpoint spends its own dummy check and the answer takes as long as for a known one.
+   */
+  private async remoteCheck(user: UserRecord | undefined, typed: string, password: string): Promise<LoginCheck> {
+    const link = user && (await this.guarded(() => this.names.findByWikiName(user.username)));
+    const answer = await this.guarded(() => this.source.checkPassword!({ externalId: link?.externalId, login: typed }, password));
+    if (answer.outcome !== 'PASS') return { outcome: user ? answer.outcome : 'NO_SUCH_USER' };
+    if (!user) return { outcome: 'NO_SUCH_USER' };
+    return { outcome: 'PASS', user: await this.guarded(() => this.names.toUser(answer.account, link)) };
   }
 
   async findByLogin(typed: string): Promise<UserRecord | undefined> {
@@ -122,7 +139,9 @@ export class SourceUserDirectory extends UserDirectory {
   }
 
   private async check(user: UserRecord | undefined, typedPassword: string): Promise<LoginCheck> {
-    const password = this.source.passwordRule.trim ? typedPassword.replace(PHP_TRIM, '') : typedPassword;
+    const rule = this.source.passwordRule;
+    const trimmed = rule.trim ? typedPassword.replace(PHP_TRIM, '') : typedPassword;
+    const password = rule.prepare ? rule.prepare(trimmed) : trimmed;
     if (!user) {
       await this.spendDummy(password);
       return { outcome: 'NO_SUCH_USER' };
@@ -184,7 +203,7 @@ export class SourceUserDirectory extends UserDirectory {
 function hashFormat(hash: string): MappableHashFormat | null {
   if (/^[0-9a-f]{32}$/.test(hash)) return 'md5-hex';
   const format = recognizeHashFormat(hash);
-  return format === 'argon2' || format === 'bcrypt' || format === 'wordpress-bcrypt' || format === 'phpass' ? format : null;
+  return format !== null && (MAPPABLE_HASH_FORMATS as readonly string[]).includes(format) ? (format as MappableHashFormat) : null;
 }
 
 /** Both are 32 hex digits here (hashFormat checked the stored one). */

@@ -111,6 +111,7 @@ describe('COST_BOUNDS (hostile hash parameters, issue 10 item 1)', () => {
       argon2: { maxMemoryKiB: 262144, minTime: 1, maxTime: 10, minParallelism: 1, maxParallelism: 8 },
       pbkdf2: { minRounds: 1, maxRounds: 1_000_000, minBytes: 16, maxBytes: 64 },
       phpass: { minLog2: 7, maxLog2: 15 },
+      drupal: { minLog2: 7, maxLog2: 17 },
     });
     expect(MAX_LEGACY_PASSWORD_BYTES).toBe(4096);
   });

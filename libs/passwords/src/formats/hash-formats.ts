@@ -5,6 +5,9 @@ import {
   isMediaWikiLayered, isMediaWikiMd5, isMediaWikiPbkdf2, mediaWikiBcryptToPhp, mediaWikiPbkdf2Params,
   verifyMediaWikiLayered, verifyMediaWikiMd5, verifyMediaWikiPbkdf2,
 } from './mediawiki';
+import { recogniseJoomla, verifyJoomla } from './joomla';
+import { recognisePhpbbConvert, verifyPhpbbConvert } from './phpbb';
+import { DRUPAL_MAX_LOG2, DRUPAL_MIN_LOG2, drupalLog2Rounds, recogniseDrupal, verifyDrupal, type DrupalFormat } from './drupal';
 
 /**
  * The families of stored hashes the API verifies; vectors/password-hashes.json of the
@@ -19,7 +22,13 @@ export type HashFormat =
   | 'mediawiki-pbkdf2-layered'
   | 'mediawiki-md5'
   | 'mediawiki-bcrypt'
-  | 'mediawiki-argon2';
+  | 'mediawiki-argon2'
+  // Applications' own legacy formats: formats/joomla.ts, phpbb.ts, drupal.ts.
+  | 'joomla-md5-salted'
+  | 'joomla-sha256'
+  | 'phpbb-convert'
+  | 'drupal7-sha512'
+  | 'drupal7-md5-sha512';
 
 /**
  * What a stored hash may ask for. A hash is data an import brought in (or a website's database
@@ -39,6 +48,8 @@ export const COST_BOUNDS = {
   pbkdf2: { minRounds: 1, maxRounds: 1_000_000, minBytes: 16, maxBytes: 64 },
   /** WordPress writes $P$B (2^13), phpBB $H$9 (2^11), Joomla $P$D (2^15); rounds run on worker threads. */
   phpass: { minLog2: 7, maxLog2: 15 },
+  /** Drupal 7 writes $S$D (2^15) and accepts up to 2^30; rounds run on worker threads. */
+  drupal: { minLog2: DRUPAL_MIN_LOG2, maxLog2: DRUPAL_MAX_LOG2 },
 } as const;
 
 /**
@@ -131,7 +142,20 @@ export const HASH_FORMATS: readonly FormatEntry[] = [
     },
   },
   { format: 'mediawiki-argon2', claims: (h) => h.startsWith(MEDIAWIKI_ARGON2_PREFIX), problem: (h) => argon2Problem(h.slice(MEDIAWIKI_ARGON2_PREFIX.length)) },
+  // Applications' own legacy formats (formats/phpbb.ts, drupal.ts, joomla.ts), each with its bounds there.
+  { format: 'phpbb-convert', claims: (h) => h.startsWith('$CP$'), problem: (h) => (recognisePhpbbConvert(h) ? undefined : 'malformed phpBB converted hash') },
+  { format: 'drupal7-md5-sha512', claims: (h) => h.startsWith('U$S$'), problem: (h) => drupalProblem(h, 'drupal7-md5-sha512') },
+  { format: 'drupal7-sha512', claims: (h) => h.startsWith('$S$'), problem: (h) => drupalProblem(h, 'drupal7-sha512') },
+  { format: 'joomla-md5-salted', claims: (h) => recogniseJoomla(h) === 'joomla-md5-salted', problem: () => undefined },
+  { format: 'joomla-sha256', claims: (h) => recogniseJoomla(h) === 'joomla-sha256', problem: () => undefined },
 ];
+
+function drupalProblem(hash: string, format: DrupalFormat): string | undefined {
+  if (recogniseDrupal(hash) === format) return undefined;
+  const log2 = drupalLog2Rounds(hash);
+  const b = COST_BOUNDS.drupal;
+  return log2 >= 0 && (log2 < b.minLog2 || log2 > b.maxLog2) ? `Drupal rounds 2^${log2} are outside 2^${b.minLog2}-2^${b.maxLog2}` : 'malformed Drupal hash';
+}
 
 /** Which family a stored hash belongs to and whether its parameters are within COST_BOUNDS. */
 export function inspectHash(hash: string): HashInspection {
@@ -174,6 +198,14 @@ export async function verifyLegacyHash(format: LegacyFormat, hash: string, passw
       return verifyMediaWikiLayered(hash, password);
     case 'mediawiki-md5':
       return verifyMediaWikiMd5(hash, password);
+    case 'joomla-md5-salted':
+    case 'joomla-sha256':
+      return verifyJoomla(format, hash, password);
+    case 'phpbb-convert':
+      return verifyPhpbbConvert(hash, password);
+    case 'drupal7-sha512':
+    case 'drupal7-md5-sha512':
+      return verifyDrupal(hash, password);
   }
 }
 

@@ -13,11 +13,12 @@ const { vectors } = JSON.parse(readFileSync(vectorFile, 'utf8')) as { vectors: H
 // Small argon2id parameters keep the suite quick; they differ from those of every argon2 vector.
 const hasher = new MultiFormatPasswordHasher(new Argon2PasswordHasher({ memoryKiB: 8192, timeCost: 2, parallelism: 1 }));
 
-describe('password-hashes.json: hashes made by PHP, MediaWiki and phpass', () => {
+describe('password-hashes.json: hashes made by PHP, MediaWiki, phpass, Joomla, phpBB and Drupal 7', () => {
   it('has unique vector names and every format', () => {
     expect(new Set(vectors.map((v) => v.name)).size).toBe(vectors.length);
     const formats = new Set(vectors.map((v) => v.format));
-    for (const format of ['argon2', 'bcrypt', 'wordpress-bcrypt', 'phpass', 'mediawiki-pbkdf2', 'mediawiki-pbkdf2-layered', 'mediawiki-md5', 'mediawiki-bcrypt', 'mediawiki-argon2']) {
+    for (const format of ['argon2', 'bcrypt', 'wordpress-bcrypt', 'phpass', 'mediawiki-pbkdf2', 'mediawiki-pbkdf2-layered', 'mediawiki-md5', 'mediawiki-bcrypt', 'mediawiki-argon2',
+      'joomla-md5-salted', 'joomla-sha256', 'phpbb-convert', 'drupal7-sha512', 'drupal7-md5-sha512']) {
       expect(formats).toContain(format);
     }
   });

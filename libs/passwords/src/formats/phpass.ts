@@ -8,7 +8,7 @@ import { iteratedDigest } from './digest-pool';
  * and the algorithm is only iterated MD5 with phpass's own base-64.
  */
 
-const ITOA64 = './0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+export const ITOA64 = './0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 /** $P$ or $H$, one count character, 8 salt characters, 22 characters of hash. */
 export const PHPASS_PATTERN = /^\$[PH]\$[./0-9A-Za-z]{31}$/;
@@ -29,8 +29,8 @@ export async function verifyPhpass(hash: string, password: string): Promise<bool
   return sameBytes(Buffer.from(hash.slice(12), 'latin1'), Buffer.from(encode64(digest), 'latin1'));
 }
 
-/** phpass's base-64: little-endian 6-bit groups over ITOA64, no padding. */
-function encode64(input: Buffer): string {
+/** phpass's base-64: little-endian 6-bit groups over ITOA64, no padding (Drupal 7's _password_base64_encode is the same). */
+export function encode64(input: Buffer): string {
   let output = '';
   for (let i = 0; i < input.length; i += 3) {
     const value = input[i] | ((input[i + 1] ?? 0) << 8) | ((input[i + 2] ?? 0) << 16);
