@@ -58,6 +58,10 @@ export class ListUsersQueryDto {
   @IsOptional() @IsString() @MaxLength(255) @HasNoNul()
   prefix?: string;
 
+  @ApiPropertyOptional({ description: 'Every user with this email, without regard to case; one page, not with prefix or cursor.', minLength: 1, maxLength: 254 })
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(254) @HasNoNul()
+  email?: string;
+
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
   limit?: number;
