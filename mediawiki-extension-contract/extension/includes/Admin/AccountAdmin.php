@@ -89,7 +89,8 @@ class AccountAdmin {
 			return 'authbridge-admin-error-toolong';
 		}
 		// NUL and other control characters are in no name or address; the API would refuse them.
-		if ( !mb_check_encoding( $text, 'UTF-8' ) || preg_match( '/[\x00-\x1F\x7F]/', $text ) ) {
+		// MediaWiki's WebRequest hands a NUL (and bytes that are not UTF-8) over as U+FFFD.
+		if ( !mb_check_encoding( $text, 'UTF-8' ) || preg_match( '/[\x00-\x1F\x7F]|\x{FFFD}/u', $text ) ) {
 			return 'authbridge-admin-error-invalid';
 		}
 		return null;

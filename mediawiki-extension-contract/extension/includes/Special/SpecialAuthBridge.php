@@ -234,8 +234,9 @@ class SpecialAuthBridge extends SpecialPage {
 					return $value ? true : $this->msg( 'authbridge-admin-error-confirm' );
 				},
 			];
-			$form = HTMLForm::factory( 'ooui', $fields, $this->getContext(), "authbridge-$action" );
-			$form->setAction( AccountAdmin::pageOf( $user )->getLocalURL() )
+			$form = HTMLForm::factory( 'ooui', $fields, $this->getContext() );
+			$form->setId( "authbridge-$action" )
+				->setAction( AccountAdmin::pageOf( $user )->getLocalURL() )
 				->setFormIdentifier( $action )
 				->setWrapperLegendMsg( "authbridge-admin-$action-legend" )
 				->setSubmitTextMsg( "authbridge-admin-$action-submit" )

@@ -81,6 +81,7 @@ class AccountAdminTest extends TestCase {
 			'10,000 characters' => [ str_repeat( 'x', 10000 ), 'authbridge-admin-error-toolong' ],
 			'256 characters' => [ str_repeat( 'é', 256 ), 'authbridge-admin-error-toolong' ],
 			'NUL' => [ "Dana\0Locked", 'authbridge-admin-error-invalid' ],
+			'NUL as WebRequest hands it over' => [ "Dana\u{FFFD}Locked", 'authbridge-admin-error-invalid' ],
 			'newline' => [ "Dana\nLocked", 'authbridge-admin-error-invalid' ],
 			'not UTF-8' => [ "Dana\xC3", 'authbridge-admin-error-invalid' ],
 		];
