@@ -87,6 +87,8 @@ class SpecialAuthBridge extends SpecialPage {
 				},
 			],
 		], $this->getContext() );
+		// The search goes to Special:AuthBridge itself, also from an account's page.
+		$form->setTitle( $this->getPageTitle() );
 		$form->setMethod( 'get' )
 			// Submitted only when the form sent it, so the empty page does not complain.
 			->setFormIdentifier( 'search' )
@@ -203,7 +205,8 @@ class SpecialAuthBridge extends SpecialPage {
 				return $this->admin->endSessions( $user, $performer );
 			} ],
 			'link' => [ [
-				'wikiname' => [
+				// Field names (and so element ids) differ per form: OOUI infuses widgets by id.
+				'linkname' => [
 					'type' => 'user', 'exists' => true, 'label-message' => 'authbridge-admin-link-wikiname',
 					'default' => $linked ? '' : $user->username,
 					'validation-callback' => function ( $value ) {
@@ -212,22 +215,27 @@ class SpecialAuthBridge extends SpecialPage {
 					},
 				],
 			], function ( array $data ) use ( $user, $performer ) {
-				return $this->admin->link( $user, (string)$data['wikiname'], $performer );
+				return $this->admin->link( $user, (string)$data['linkname'], $performer );
 			} ],
 		];
 		if ( $linked ) {
 			$specs['unlink'] = [ [
-				'wikiname' => [
-					'type' => 'select', 'label-message' => 'authbridge-admin-unlink-wikiname',
-					'options' => array_combine( $linked, $linked ),
+				// A name, not a select: AccountAdmin::unlink() refuses any account not linked to this user.
+				'unlinkname' => [
+					'type' => 'user', 'label-message' => 'authbridge-admin-unlink-wikiname',
+					'default' => $linked[0],
+					'validation-callback' => function ( $value ) {
+						$problem = AccountAdmin::inputProblem( (string)$value );
+						return $problem === null ? true : $this->msg( $problem );
+					},
 				],
 			], function ( array $data ) use ( $user, $performer ) {
-				return $this->admin->unlink( $user, (string)$data['wikiname'], $performer );
+				return $this->admin->unlink( $user, (string)$data['unlinkname'], $performer );
 			} ];
 		}
 		$forms = [];
 		foreach ( $specs as $action => [ $fields, $callback ] ) {
-			$fields['confirm'] = [
+			$fields["{$action}confirm"] = [
 				'type' => 'check',
 				'label-message' => [ "authbridge-admin-$action-confirm", $user->username ],
 				'validation-callback' => function ( $value ) {
@@ -246,7 +254,7 @@ class SpecialAuthBridge extends SpecialPage {
 						return Status::wrap( $status );
 					}
 					$this->getOutput()->addHTML( Html::successBox( $this->msg( "authbridge-admin-$action-done",
-						$user->username, (string)( is_int( $status->getValue() ) ? $status->getValue() : ( $data['wikiname'] ?? '' ) ) )->parse() ) );
+						$user->username, (string)( is_int( $status->getValue() ) ? $status->getValue() : ( $data["{$action}name"] ?? '' ) ) )->parse() ) );
 					return true;
 				} );
 			if ( $action === 'clearlocks' || $action === 'endsessions' ) {
