@@ -161,6 +161,7 @@ describe(`Special:AuthBridge (${harness.mediawikiLabel()})`, () => {
         await act(page, 'unlink');
         expect(await content(page)).toContain(await msg('authbridge-admin-unlink-done', [DANA.username, DANA.username]));
         expect(await content(page)).toContain(await msg('authbridge-admin-notlinked'));
+        await page.fill('form#authbridge-link input[name=wplinkname]', DANA.username);
         await act(page, 'link');
         expect(await content(page)).toContain(await msg('authbridge-admin-link-done', [DANA.username, DANA.username]));
       });
