@@ -10,4 +10,5 @@ $specialPageAliases = [];
 /** English */
 $specialPageAliases['en'] = [
 	'AuthBridgeLogin' => [ 'AuthBridgeLogin' ],
+	'AuthBridge' => [ 'AuthBridge' ],
 ];

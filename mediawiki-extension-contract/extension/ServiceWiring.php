@@ -9,6 +9,7 @@
 
 use MediaWiki\Config\ServiceOptions;
 use MediaWiki\Extension\AuthBridge\Account\AccountOwnership;
+use MediaWiki\Extension\AuthBridge\Admin\AccountAdmin;
 use MediaWiki\Extension\AuthBridge\ApiClient;
 use MediaWiki\Extension\AuthBridge\AuthBridgeServices;
 use MediaWiki\Extension\AuthBridge\Lifecycle\AccountLifecycle;
@@ -73,6 +74,22 @@ return [
 	// back channel and by password logins, read by the lock and block hooks.
 	'AuthBridge.WebsiteState' => static function ( MediaWikiServices $services ): WebsiteState {
 		return new WebsiteState( $services->getUserOptionsManager() );
+	},
+
+	// Special:AuthBridge's reads and actions (the page itself renders only).
+	'AuthBridge.AccountAdmin' => static function ( MediaWikiServices $services ): AccountAdmin {
+		$bridge = AuthBridgeServices::wrap( $services );
+		$config = $services->getMainConfig();
+		return new AccountAdmin(
+			$bridge->getApiClient(),
+			$bridge->getAccountOwnership(),
+			new LinkedAccounts( $bridge->getAccountOwnership(), $services->getUserFactory() ),
+			$bridge->getSessionManager(),
+			$services->getUserNameUtils(),
+			(array)$config->get( 'AuthBridgeGroupMap' ),
+			(string)$config->get( 'AuthBridgeWebsiteAdminUrl' ),
+			LoggerFactory::getInstance( 'AuthBridge' )
+		);
 	},
 
 	// The back channel's work on this wiki: the accounts linked to a website user id.

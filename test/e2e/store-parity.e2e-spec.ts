@@ -28,6 +28,16 @@ describe('GET /v1/users orders and matches names the same way on every store', (
     expect(await list({ prefix: 'e' })).toEqual(['Eve']);
   });
 
+  it('finds an email without regard to ASCII case, in name order, through the lower(email) index', async () => {
+    await t.accounts.create({ username: 'Mail Zed', email: 'Same@Example.ORG' });
+    await t.accounts.create({ username: 'Mail alpha', email: 'same@example.org' });
+    await t.accounts.create({ username: 'Mail other', email: 'same@example.org.evil' });
+    expect(await list({ email: 'SAME@example.org' })).toEqual(['Mail Zed', 'Mail alpha']);
+    expect(await list({ email: 'same@example.or' })).toEqual([]);
+    // the other tests here compare against `names` only
+    for (const name of ['Mail Zed', 'Mail alpha', 'Mail other']) await t.accounts.delete(name);
+  });
+
   it('pages through the same order with a cursor', async () => {
     const seen: string[] = [];
     let cursor: string | null = null;

@@ -99,6 +99,32 @@ describe('users API', () => {
       expect((await t.http.get('/v1/users').query({ limit: 201 }).set(read()).expect(400)).body.code).toBe('VALIDATION_FAILED');
       expect((await t.http.get('/v1/users').query({ cursor: 'garbage!' }).set(read()).expect(400)).body.code).toBe('INVALID_CURSOR');
     });
+
+    it('finds users by email, whatever its case (the admin page asks "who is jane@example.org?")', async () => {
+      await t.accounts.create({ username: 'Mail one', email: 'Shared@Example.org' });
+      await t.accounts.create({ username: 'Mail two', email: 'shared@example.org' });
+      await t.accounts.create({ username: 'Mail three', email: 'other@example.org' });
+      const res = await t.http.get('/v1/users').query({ email: 'SHARED@example.ORG' }).set(read()).expect(200);
+      expect(validate('user-page', res.body)).toEqual([]);
+      expect(res.body.items.map((u: { username: string }) => u.username)).toEqual(['Mail one', 'Mail two']);
+      expect(res.body.nextCursor).toBeNull();
+      const none = await t.http.get('/v1/users').query({ email: 'nobody@example.org' }).set(read()).expect(200);
+      expect(none.body).toEqual({ items: [], nextCursor: null });
+    });
+
+    it('refuses an empty, oversized or NUL-bearing email, and email with prefix, as 400 problem+json', async () => {
+      for (const query of [{ email: '' }, { email: 'a'.repeat(10_000) }, { email: 'a\u0000@example.org' }, { prefix: 'a'.repeat(10_000) }, { prefix: 'a\u0000b' }, { email: 'x@example.org', prefix: 'X' }]) {
+        const res = await t.http.get('/v1/users').query(query).set(read()).expect(400);
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(res.body.code).toBe('VALIDATION_FAILED');
+        expect(validate('problem', res.body)).toEqual([]);
+      }
+    });
+
+    it('needs users:read to search by email', async () => {
+      const res = await t.http.get('/v1/users').query({ email: 'shared@example.org' }).set(bearer(t.secrets['auth:verify'])).expect(403);
+      expect(res.body.missingScopes).toEqual(['users:read']);
+    });
   });
 
   describe('PATCH /v1/users/{username}', () => {

@@ -39,8 +39,17 @@ export class AccountsService {
     return toUserJson(await this.requireUser(requireCanonicalName(username)));
   }
 
-  async list(options: { prefix?: string; limit?: number; cursor?: string }): Promise<UserPage> {
+  async list(options: { prefix?: string; email?: string; limit?: number; cursor?: string }): Promise<UserPage> {
     const limit = Math.min(options.limit ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+    if (options.email !== undefined) {
+      // An address names a few people at most: one page, no cursor (SPEC.md, GET /v1/users).
+      if (options.prefix !== undefined || options.cursor !== undefined) {
+        throw new DomainError('VALIDATION_FAILED', 'email cannot be combined with prefix or cursor', [
+          { field: 'email', message: 'email cannot be combined with prefix or cursor' },
+        ]);
+      }
+      return { items: (await this.directory.findByEmail(options.email, limit)).map(toUserJson), nextCursor: null };
+    }
     const page = await this.directory.list({ prefix: options.prefix ?? '', cursor: options.cursor, limit });
     return { items: page.users.map(toUserJson), nextCursor: page.nextCursor };
   }

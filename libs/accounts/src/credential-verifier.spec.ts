@@ -26,6 +26,7 @@ class MemoryUsers extends UserRepository {
   constructor(readonly rows: UserRecord[]) { super(); }
   async findByUsername(username: string) { return this.rows.find((u) => u.username === username); }
   async list() { return this.rows; }
+  async findByEmail(email: string) { return this.rows.filter((u) => u.email?.toLowerCase() === email.toLowerCase()); }
   async insert(user: UserRecord) { this.rows.push(user); return true; }
   async update(username: string, changes: UserChanges) {
     const row = this.rows.find((u) => u.username === username);

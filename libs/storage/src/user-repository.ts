@@ -8,6 +8,8 @@ export abstract class UserRepository {
   abstract findByUsername(username: string): Promise<UserRecord | undefined>;
   /** Canonical names after `after`, starting with `prefix`, in name order. */
   abstract list(options: { prefix: string; after?: string; limit: number }): Promise<UserRecord[]>;
+  /** Users whose email is this address, compared without regard to case, in name order. */
+  abstract findByEmail(email: string, limit: number): Promise<UserRecord[]>;
   /** Returns false when the name is taken. */
   abstract insert(user: UserRecord): Promise<boolean>;
   abstract update(username: string, changes: UserChanges, updatedAt: string): Promise<UserRecord | undefined>;
@@ -69,6 +71,15 @@ export class KyselyUserRepository extends UserRepository {
     if (prefix) query = query.where(sql<boolean>`username like ${likePrefix(prefix)} escape '\\'`);
     if (after !== undefined) query = query.where('username', '>', after);
     return (await query.execute()).map(toRecord);
+  }
+
+  async findByEmail(email: string, limit: number): Promise<UserRecord[]> {
+    // The store's lower() on both sides (SQLite folds ASCII only, so JavaScript's must not be
+    // mixed in); the left side is the users_email_lower index (migration 2026-12-02-500).
+    const rows = await this.db.selectFrom('users').selectAll()
+      .where(sql<string>`lower(email)`, '=', sql<string>`lower(${email})`)
+      .orderBy('username').limit(limit).execute();
+    return rows.map(toRecord);
   }
 
   async insert(user: UserRecord): Promise<boolean> {

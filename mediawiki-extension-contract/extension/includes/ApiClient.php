@@ -102,6 +102,110 @@ class ApiClient {
 	}
 
 	/**
+	 * GET /v1/users?prefix= or ?email= (Special:AuthBridge's search; scope users:read).
+	 *
+	 * @param array $query `prefix` (with `cursor`) or `email`, and `limit`
+	 * @return array [ RemoteUser[], string|null nextCursor ]
+	 * @throws UnexpectedResponseException (MissingScopeException without users:read; a refused
+	 *  query, e.g. a forged cursor, with its HTTP status 400)
+	 */
+	public function listUsers( array $query ): array {
+		$query = array_filter( $query, static function ( $value ) {
+			return $value !== null;
+		} );
+		[ $status, $body ] = $this->request( 'GET', '/v1/users?' . http_build_query( $query ), null );
+		if ( $status !== 200 ) {
+			throw self::refusal( 'GET /v1/users', $status, $body );
+		}
+		$data = self::decodeObject( $status, $body );
+		if ( !is_array( $data['items'] ?? null ) || !array_is_list( $data['items'] )
+			|| !( ( $data['nextCursor'] ?? null ) === null || is_string( $data['nextCursor'] ) )
+		) {
+			throw new UnexpectedResponseException( 'user page does not match the contract', $status );
+		}
+		$users = [];
+		foreach ( $data['items'] as $item ) {
+			if ( !is_array( $item ) ) {
+				throw new UnexpectedResponseException( 'user page holds a non-object', $status );
+			}
+			$users[] = self::parseUser( $item, $status );
+		}
+		return [ $users, $data['nextCursor'] ?? null ];
+	}
+
+	/**
+	 * GET /v1/users/{username}/lock (scope users:read): the brute-force counters of a name.
+	 *
+	 * @param string $username
+	 * @return array the contract's AccountLock: locked, account, addresses[] (each with
+	 *  failures, lockedUntil, retryAfterSeconds; addresses also `address`)
+	 * @throws UnexpectedResponseException
+	 */
+	public function getLock( string $username ): array {
+		[ $status, $body ] = $this->request( 'GET', '/v1/users/' . rawurlencode( $username ) . '/lock', null );
+		if ( $status !== 200 ) {
+			throw self::refusal( 'GET /v1/users/{username}/lock', $status, $body );
+		}
+		$data = self::decodeObject( $status, $body );
+		$counters = array_merge( [ $data['account'] ?? null ], is_array( $data['addresses'] ?? null ) ? $data['addresses'] : [ null ] );
+		if ( !is_bool( $data['locked'] ?? null ) ) {
+			throw new UnexpectedResponseException( 'lock answer does not match the contract', $status );
+		}
+		foreach ( $counters as $i => $counter ) {
+			if ( !is_array( $counter ) || !is_int( $counter['failures'] ?? null ) || !is_int( $counter['retryAfterSeconds'] ?? null )
+				|| !( ( $counter['lockedUntil'] ?? null ) === null || is_string( $counter['lockedUntil'] ) )
+				|| ( $i > 0 && !is_string( $counter['address'] ?? null ) )
+			) {
+				throw new UnexpectedResponseException( 'lock answer does not match the contract', $status );
+			}
+		}
+		return $data;
+	}
+
+	/**
+	 * DELETE /v1/users/{username}/lock (scope users:write): clears the name's failures and locks
+	 * from every address.
+	 *
+	 * @param string $username
+	 * @throws UnexpectedResponseException
+	 */
+	public function clearLock( string $username ): void {
+		[ $status, $body ] = $this->request( 'DELETE', '/v1/users/' . rawurlencode( $username ) . '/lock', null );
+		if ( $status !== 204 ) {
+			throw self::refusal( 'DELETE /v1/users/{username}/lock', $status, $body );
+		}
+	}
+
+	/**
+	 * GET /v1/audit?username= (scope audit:read): a name's latest events, newest first.
+	 *
+	 * @param string $username
+	 * @param int $limit
+	 * @return array[] the contract's audit events (at, event, outcome, address, detail, ...)
+	 * @throws UnexpectedResponseException
+	 */
+	public function auditEvents( string $username, int $limit ): array {
+		$query = http_build_query( [ 'username' => $username, 'limit' => $limit ] );
+		[ $status, $body ] = $this->request( 'GET', '/v1/audit?' . $query, null );
+		if ( $status !== 200 ) {
+			throw self::refusal( 'GET /v1/audit', $status, $body );
+		}
+		$data = self::decodeObject( $status, $body );
+		if ( !is_array( $data['items'] ?? null ) || !array_is_list( $data['items'] ) ) {
+			throw new UnexpectedResponseException( 'audit page does not match the contract', $status );
+		}
+		foreach ( $data['items'] as $item ) {
+			if ( !is_array( $item ) || !is_string( $item['at'] ?? null ) || !is_string( $item['event'] ?? null )
+				|| !is_string( $item['outcome'] ?? null )
+				|| !( ( $item['address'] ?? null ) === null || is_string( $item['address'] ) )
+			) {
+				throw new UnexpectedResponseException( 'audit event does not match the contract', $status );
+			}
+		}
+		return $data['items'];
+	}
+
+	/**
 	 * POST /v1/sso/tickets/redeem: uses the ticket up (once, ever, across API instances) and
 	 * answers the website's user as it is now.
 	 *

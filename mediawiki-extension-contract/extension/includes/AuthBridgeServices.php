@@ -53,4 +53,8 @@ class AuthBridgeServices {
 	public function getAccountLifecycle(): AccountLifecycle {
 		return $this->services->getService( 'AuthBridge.AccountLifecycle' );
 	}
+
+	public function getAccountAdmin(): Admin\AccountAdmin {
+		return $this->services->getService( 'AuthBridge.AccountAdmin' );
+	}
 }

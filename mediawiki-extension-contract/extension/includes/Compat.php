@@ -29,6 +29,7 @@ class Compat {
 		'MediaWiki\\Message\\Message' => 'Message',
 		'MediaWiki\\SpecialPage\\SpecialPage' => 'SpecialPage',
 		'MediaWiki\\SpecialPage\\UnlistedSpecialPage' => 'UnlistedSpecialPage',
+		'MediaWiki\\HTMLForm\\HTMLForm' => 'HTMLForm',
 		'MediaWiki\\Context\\RequestContext' => 'RequestContext',
 		'MediaWiki\\Context\\IContextSource' => 'IContextSource',
 		'MediaWiki\\Password\\InvalidPassword' => 'InvalidPassword',

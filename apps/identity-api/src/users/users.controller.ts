@@ -17,7 +17,7 @@ export class UsersController {
 
   @Get()
   @RequireScopes('users:read')
-  @ApiOperation({ operationId: 'listUsers', summary: 'Find users by name prefix, a page at a time' })
+  @ApiOperation({ operationId: 'listUsers', summary: 'Find users by name prefix, a page at a time, or by email' })
   @ApiOkResponse({ type: UserPageDto })
   list(@Query() query: ListUsersQueryDto): Promise<UserPage> {
     return this.accounts.list(query);

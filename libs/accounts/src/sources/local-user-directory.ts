@@ -62,6 +62,10 @@ export class LocalUserDirectory extends UserDirectory {
     return { users, nextCursor: rows.length > limit ? encodeCursor('u', users[users.length - 1].username) : null };
   }
 
+  findByEmail(email: string, limit: number): Promise<UserRecord[]> {
+    return this.users.findByEmail(email, limit);
+  }
+
   async ready(): Promise<void> {
     // The store itself is checked by the health controller.
   }

@@ -104,6 +104,22 @@ export class SourceUserDirectory extends UserDirectory {
     return { users, nextCursor: page.more && page.lastId !== null ? encodeCursor('s', page.lastId) : null };
   }
 
+  /** The website's own email look-up (its column's collation decides case), as logging in by email. */
+  async findByEmail(email: string, limit: number): Promise<UserRecord[]> {
+    const accounts = await this.guarded(() => this.source.findByEmail(email));
+    const users: UserRecord[] = [];
+    for (const account of accounts) {
+      try {
+        users.push(await this.names.toUser(account));
+      } catch (error) {
+        // one bad row must not hide the others from the administrator looking for them
+        if (!(error instanceof BadSourceRow)) throw error;
+        this.logBadRow(error);
+      }
+    }
+    return users.sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0)).slice(0, limit);
+  }
+
   ready(): Promise<void> {
     return this.source.ping();
   }

@@ -34,6 +34,8 @@ export abstract class UserDirectory {
   /** By the website's own user id (tickets); only sources have one. */
   abstract findByWebsiteId(websiteId: string): Promise<UserRecord | undefined>;
   abstract list(options: { prefix: string; cursor?: string; limit: number }): Promise<DirectoryPage>;
+  /** Every user with this email (admin look-up), in name order, at most `limit`. */
+  abstract findByEmail(email: string, limit: number): Promise<UserRecord[]>;
   /** Throws when the source does not answer (readiness). */
   abstract ready(): Promise<void>;
 }

@@ -9,6 +9,7 @@ import { migration as sso } from './2026-11-28-900-sso';
 import { migration as accountEvents } from './2026-12-02-200-account-events';
 import { migration as sourceAccounts } from './2026-12-02-300-source-accounts';
 import { migration as clientRotationAndLastUse } from './2026-12-02-301-client-rotation-and-last-use';
+import { migration as usersEmailIndex } from './2026-12-02-500-users-email-index';
 
 /**
  * Every migration, in the order they run: the one list, so the built API, the CLI and the tests
@@ -27,6 +28,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['2026-12-02-200-account-events', accountEvents],
   ['2026-12-02-300-source-accounts', sourceAccounts],
   ['2026-12-02-301-client-rotation-and-last-use', clientRotationAndLastUse],
+  ['2026-12-02-500-users-email-index', usersEmailIndex],
 ];
 
 class InCodeMigrationProvider implements MigrationProvider {

@@ -59,6 +59,10 @@ export class ListUsersQueryDto {
   @IsOptional() @IsString() @MaxLength(USERNAME_MAX_BYTES) @HasNoNul()
   prefix?: string;
 
+  @ApiPropertyOptional({ description: 'Every user with this email, without regard to case; one page, not with prefix or cursor.', minLength: 1, maxLength: 254 })
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(254) @HasNoNul()
+  email?: string;
+
   @ApiPropertyOptional({ minimum: 1, maximum: PAGE_SIZE_MAX, default: PAGE_SIZE_DEFAULT })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(PAGE_SIZE_MAX)
   limit?: number;
