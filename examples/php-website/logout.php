@@ -41,7 +41,9 @@ if ( $user !== null ) {
 		return $r['wiki'] . ':' . $r['status'];
 	}, $answer['results'] ?? [] ) ) : 'unavailable';
 }
-if ( $method === 'POST' ) {
+// Only a session that came with the request is ended: clearing the cookie unasked would let a
+// cross-site POST (which carries no SameSite=Lax cookie, so reaches here as nobody) log a person out.
+if ( $user !== null ) {
 	end_session();
 }
 ?><!DOCTYPE html>

@@ -137,7 +137,7 @@ describe('the example website (examples/php-website): its login resists CSRF, lo
       const response = await openAttackersForm(victim, '/login', '/login.php', MALLORY);
       expect(response.status()).toBe(403);
       expect(await victim.textContent('#forbidden')).toContain('This form was refused');
-      expect(response.headers()['set-cookie'] ?? '').not.toContain(COOKIE);
+      expect((await response.allHeaders())['set-cookie'] ?? '').not.toContain(COOKIE);
       expect(await sessionCookie(victim)).toBeUndefined();
       expect(await status(victim)).toContain('not logged in');
       // Refused before the password check: the API saw no verify for the attacker's name.
@@ -196,7 +196,7 @@ describe('the example website (examples/php-website): its login resists CSRF, lo
     it('is HttpOnly, SameSite=Lax, Path=/ and host-only, and not Secure over plain http', async () => {
       const page = await newPage();
       const response = await login(page);
-      const header = response.headers()['set-cookie'] ?? '';
+      const header = (await response.allHeaders())['set-cookie'] ?? '';
       expect(header).toMatch(new RegExp(`^${COOKIE}=`));
       expect(header).toMatch(/;\s*HttpOnly/i);
       expect(header).toMatch(/;\s*SameSite=Lax/i);
