@@ -13,7 +13,7 @@ $user = current_user();
 	<p id="status">Logged in as <strong id="username"><?= h( $user ) ?></strong>.</p>
 	<p><a id="go-to-wiki" href="<?= h( wiki_start_url() ) ?>">Go to the wiki</a></p>
 	<form method="post" action="/logout.php">
-		<input type="hidden" name="csrf" value="<?= h( $_SESSION['csrf'] ) ?>">
+		<input type="hidden" name="csrf" value="<?= h( csrf_token() ) ?>">
 		<button id="logout" type="submit">Log out</button>
 	</form>
 <?php endif; ?>

@@ -1,16 +1,38 @@
 <?php
 /**
  * Logs out of the website and, through the identity API's back channel, out of every wiki.
- * POST from the website's own button (with its CSRF token); GET when the wiki sends the
- * person here after they logged out there ($wgAuthBridgeLogoutUrl).
+ * Only a POST with the session's CSRF token logs out. A GET (the wiki sends the person here
+ * after they logged out there, $wgAuthBridgeLogoutUrl; or any other site's link or image)
+ * only shows the button, so no other site can log a person out.
  */
 require __DIR__ . '/lib.php';
 start_session();
 $user = current_user();
-$fromWiki = $_SERVER['REQUEST_METHOD'] === 'GET';
-if ( $user !== null && !$fromWiki && !hash_equals( (string)( $_SESSION['csrf'] ?? '' ), (string)( $_POST['csrf'] ?? '' ) ) ) {
-	http_response_code( 400 );
-	exit( 'Bad request.' );
+$method = $_SERVER['REQUEST_METHOD'];
+if ( $method !== 'POST' && $method !== 'GET' && $method !== 'HEAD' ) {
+	http_response_code( 405 );
+	header( 'Allow: GET, POST' );
+	exit( 'Method not allowed.' );
+}
+header( 'Cache-Control: no-store' );
+if ( $method !== 'POST' && $user !== null ) {
+	?><!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Log out? — Example website</title></head>
+<body>
+<h1 id="confirm-logout">Log out of the website?</h1>
+<p>You are logged in as <strong><?= h( $user ) ?></strong>. Logging out here also logs you out of every wiki
+you reached from this website.</p>
+<form method="post" action="/logout.php">
+	<input type="hidden" name="csrf" value="<?= h( csrf_token() ) ?>">
+	<button id="logout" type="submit">Log out</button>
+</form>
+<p><a href="/">Stay logged in</a></p>
+</body></html>
+<?php
+	exit;
+}
+if ( $user !== null && !csrf_valid() ) {
+	refuse_forged_form( '/logout.php' );
 }
 $wikis = 'none';
 if ( $user !== null ) {
@@ -19,9 +41,11 @@ if ( $user !== null ) {
 		return $r['wiki'] . ':' . $r['status'];
 	}, $answer['results'] ?? [] ) ) : 'unavailable';
 }
-$_SESSION = [];
-session_destroy();
-setcookie( 'website_session', '', [ 'expires' => 1, 'path' => '/' ] );
+// Only a session that came with the request is ended: clearing the cookie unasked would let a
+// cross-site POST (which carries no SameSite=Lax cookie, so reaches here as nobody) log a person out.
+if ( $user !== null ) {
+	end_session();
+}
 ?><!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Logged out — Example website</title></head>
 <body>

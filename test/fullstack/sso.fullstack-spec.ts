@@ -10,8 +10,9 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 
 const load = createRequire(path.resolve('test/support/index.cjs'));
 const harness = load(path.resolve('test/support/index.cjs')) as Harness;
-const { startExampleWebsite } = load(path.resolve('test/support/sso-website.cjs')) as {
+const { startExampleWebsite, readmeClientCreateArgs } = load(path.resolve('test/support/sso-website.cjs')) as {
   startExampleWebsite(o: { apiUrl: string; secret: string; wikiId: string; wikiUrl: string }): Promise<Website>;
+  readmeClientCreateArgs(): string[];
 };
 
 interface Website { url: string; output(): string; stop(): Promise<void> }
@@ -65,7 +66,8 @@ describe(`single sign-on from the example website into a real MediaWiki (${harne
   beforeAll(async () => {
     api = await harness.startIdentityApi({ env: { SSO_ISSUER: ISSUER, SSO_TICKET_TTL_SECONDS: String(TTL), SSO_LOGOUT_TIMEOUT_MS: '2000' } });
     const wikiClient = await api.createClient('wiki', ['auth:verify', 'users:read', 'sso:redeem']);
-    websiteSecret = (await api.createClient('website', ['auth:verify', 'sso:issue'])).secret;
+    // As examples/php-website/README.md creates it (--forwards-end-user-address: it sends context.ip).
+    websiteSecret = (await api.cli([...readmeClientCreateArgs(), '--json'])).secret;
     await api.createUser(JANE);
     wiki = await harness.startWiki({
       settings: {
@@ -275,7 +277,12 @@ describe(`single sign-on from the example website into a real MediaWiki (${harne
         page.waitForURL(`${website.url}/logout.php`, { timeout: 20000 }),
         page.evaluate(() => (document.querySelector('#pt-logout a') as HTMLElement).click()),
       ]);
+      // A GET never logs out of the website (another site could send one); it asks, with a POST form.
+      expect(await page.textContent('#confirm-logout')).toContain('Log out of the website?');
+      await Promise.all([page.waitForNavigation(), page.click('#logout')]);
       expect(await page.textContent('#logged-out')).toContain('You are logged out');
+      await page.goto(`${website.url}/`);
+      expect(await page.textContent('#status')).toContain('not logged in');
       await page.goto(wikiPage('Main Page'));
       expect(await wikiUser(page)).toBeNull();
     });
