@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { sql, type CompiledQuery, type Selectable } from 'kysely';
+import { sql, type CompiledQuery, type Selectable, type Updateable } from 'kysely';
 import { isPostgres, isUniqueViolation, type Db } from './database';
 import type { UserRecord, UserChanges } from './records';
 import type { UsersTable } from './schema';
@@ -30,8 +30,8 @@ function toRecord(row: Selectable<UsersTable>): UserRecord {
   };
 }
 
-function toColumns(changes: UserChanges): Partial<UsersTable> {
-  const columns: Partial<UsersTable> = {};
+function toColumns(changes: UserChanges): Updateable<UsersTable> {
+  const columns: Updateable<UsersTable> = {};
   if (changes.realName !== undefined) columns.real_name = changes.realName;
   if (changes.email !== undefined) columns.email = changes.email;
   if (changes.emailVerified !== undefined) columns.email_verified = changes.emailVerified ? 1 : 0;

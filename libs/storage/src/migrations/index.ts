@@ -6,6 +6,7 @@ import { migration as bruteForceCounters } from './2026-11-28-120-brute-force-co
 import { migration as auditEvents } from './2026-11-28-130-audit-events';
 import { migration as usersImportedHash } from './2026-11-28-200-users-imported-hash';
 import { migration as sso } from './2026-11-28-900-sso';
+import { migration as usersCreatedByImport } from './2026-12-02-110-users-created-by-import';
 import { migration as accountEvents } from './2026-12-02-200-account-events';
 import { migration as sourceAccounts } from './2026-12-02-300-source-accounts';
 import { migration as clientRotationAndLastUse } from './2026-12-02-301-client-rotation-and-last-use';
@@ -24,6 +25,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['2026-11-28-130-audit-events', auditEvents],
   ['2026-11-28-200-users-imported-hash', usersImportedHash],
   ['2026-11-28-900-sso', sso],
+  ['2026-12-02-110-users-created-by-import', usersCreatedByImport],
   ['2026-12-02-200-account-events', accountEvents],
   ['2026-12-02-300-source-accounts', sourceAccounts],
   ['2026-12-02-301-client-rotation-and-last-use', clientRotationAndLastUse],
