@@ -11,6 +11,12 @@ export abstract class UserRepository {
   /** Returns false when the name is taken. */
   abstract insert(user: UserRecord): Promise<boolean>;
   abstract update(username: string, changes: UserChanges, updatedAt: string): Promise<UserRecord | undefined>;
+  /**
+   * Replaces the password hash only while it is still `oldHash` (compare-and-set); returns
+   * whether it did. The rehash after a login uses it, so a password set meanwhile (an admin's
+   * reset, the user's own change) is never overwritten with one derived from the old password.
+   */
+  abstract replacePasswordHash(username: string, oldHash: string, newHash: string, updatedAt: string): Promise<boolean>;
   /** Deletes the user; returns what was deleted, or undefined when there was no such user. */
   abstract delete(username: string): Promise<UserRecord | undefined>;
 }
@@ -103,6 +109,16 @@ export class KyselyUserRepository extends UserRepository {
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) === 0) return undefined;
     return this.findByUsername(username);
+  }
+
+  async replacePasswordHash(username: string, oldHash: string, newHash: string, updatedAt: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('users')
+      .set({ password_hash: newHash, updated_at: updatedAt })
+      .where('username', '=', username)
+      .where('password_hash', '=', oldHash)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
   }
 
   async delete(username: string): Promise<UserRecord | undefined> {
