@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,8 @@ import { createScratchDatabase, type ScratchDatabase } from './helpers/scratch-d
  */
 
 const CLI = resolve('dist/apps/cli/src/main.js');
+// Each test starts the built CLI a few times; on a shared, loaded machine that is seconds each.
+jest.setTimeout(60_000);
 
 interface CliResult { code: number | null; stdout: string; stderr: string }
 
