@@ -15,6 +15,8 @@ const LOGOUT = 'logout+jwt';
 
 const b64 = (b) => Buffer.from(b).toString('base64url');
 const seedOf = (label) => crypto.createHash('sha256').update(label).digest();
+const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
 function keyFromSeed(seed) {
   const der = Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]);
   return crypto.createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
@@ -115,6 +117,14 @@ const vectors = [
   { ...fail('ticket-as-logout-token', sign(header(), claims({ jti: 'jti-typ-00000000000002' })), 'TICKET_INVALID', 'a login ticket is not a logout token'), typ: LOGOUT },
   fail('two-parts', `${h}.${p}`, 'TICKET_INVALID', 'not a compact JWS'),
   fail('not-base64url', `${h}.${p}.${s.slice(0, 10)}+/${s.slice(12)}`, 'TICKET_INVALID', 'characters outside base64url'),
+  // RFC 7515 base64url is canonical: lenient decoders ignore the unused low bits of the last
+  // character and a dangling last character, so these decode to the very signature of a valid
+  // ticket; a verifier must refuse them (one token, one spelling).
+  fail('signature-pad-bits', (() => {
+    const [a, b, c] = sign(header(), claims({ jti: 'jti-pad-00000000000001' })).split('.');
+    return `${a}.${b}.${c.slice(0, -1)}${B64URL[B64URL.indexOf(c[c.length - 1]) | 1]}`;
+  })(), 'TICKET_INVALID', 'the last signature character has non-zero pad bits (the same 64 bytes to a lenient decoder)'),
+  fail('signature-dangling-character', `${sign(header(), claims({ jti: 'jti-pad-00000000000002' }))}A`, 'TICKET_INVALID', 'one base64url character appended to the signature (a length no encoding has; a lenient decoder drops it)'),
 ];
 
 const file = {

@@ -1,4 +1,5 @@
-import { Argon2PasswordHasher } from '@authbridge/passwords';
+import { jest } from '@jest/globals';
+import { Argon2PasswordHasher, PasswordHasher } from '@authbridge/passwords';
 import { UserRepository } from '@authbridge/storage';
 import { createTestApp, bearer, type TestApp } from './helpers/test-app';
 import { contractValidator } from './helpers/schemas';
@@ -75,6 +76,27 @@ describe('POST /v1/auth/verify', () => {
     expect(rehashed).not.toBe(weak);
     expect(rehashed).toMatch(/^\$argon2id\$v=19\$m=19456,/);
     expect((await verify({ username: 'Olga', password: PASSWORD }).expect(200)).body.result).toBe('PASS');
+  });
+
+  it('keeps an admin password reset made between the check and the rehash (the rehash writes only over the hash it checked)', async () => {
+    const weak = await new Argon2PasswordHasher({ memoryKiB: 8192, timeCost: 1, parallelism: 1 }).hash(PASSWORD);
+    const users = t.app.get(UserRepository);
+    await users.insert({ id: '00000000-0000-4000-8000-000000000002', username: 'Raceh', realName: '', email: null, emailVerified: false, groups: [], disabled: false, passwordHash: weak, createdAt: '2020-01-01T00:00:00.000Z', updatedAt: '2020-01-01T00:00:00.000Z' });
+    const reset = await new Argon2PasswordHasher({ memoryKiB: 19456, timeCost: 2, parallelism: 1 }).hash('the admin reset this one');
+    // Deterministic race: the admin's reset lands while verify computes the new hash, after it read the old one.
+    const hasher = t.app.get(PasswordHasher);
+    const original = hasher.hash.bind(hasher);
+    const spy = jest.spyOn(hasher, 'hash').mockImplementation(async (password: string) => {
+      await users.update('Raceh', { passwordHash: reset }, new Date().toISOString());
+      return original(password);
+    });
+    try {
+      expect((await verify({ username: 'Raceh', password: PASSWORD }).expect(200)).body.result).toBe('PASS');
+    } finally {
+      spy.mockRestore();
+    }
+    expect((await users.findByUsername('Raceh'))!.passwordHash).toBe(reset);
+    expect((await verify({ username: 'Raceh', password: 'the admin reset this one' }).expect(200)).body.result).toBe('PASS');
   });
 
   describe('client credentials', () => {

@@ -33,6 +33,11 @@ class MemoryUsers extends UserRepository {
     if (row) Object.assign(row, changes);
     return row;
   }
+  async replacePasswordHash(username: string, oldHash: string, newHash: string) {
+    const row = this.rows.find((u) => u.username === username && u.passwordHash === oldHash);
+    if (row) row.passwordHash = newHash;
+    return row !== undefined;
+  }
   async delete(username: string) {
     const i = this.rows.findIndex((u) => u.username === username);
     return i < 0 ? undefined : this.rows.splice(i, 1)[0];

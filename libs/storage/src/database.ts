@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
@@ -63,7 +63,7 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Opened
     return { db, kind: 'postgres' };
   }
   const path = url.slice('sqlite:'.length);
-  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  if (path !== ':memory:') createPrivateFile(resolve(path));
   const sqlite = new BetterSqlite3(path === ':memory:' ? ':memory:' : resolve(path));
   // WAL lets the CLI write while the API serves; busy_timeout waits instead of failing on a lock.
   sqlite.pragma('journal_mode = WAL');
@@ -72,6 +72,23 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Opened
   // PostgreSQL's LIKE is case-sensitive; make SQLite's the same so prefix search agrees.
   sqlite.pragma('case_sensitive_like = ON');
   return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) }), kind: 'sqlite' };
+}
+
+/**
+ * A new store file is made 0600 (its directory 0700) before SQLite opens it: it holds password
+ * hashes and client-secret digests. SQLite gives the -wal and -shm files it creates later the
+ * mode of the database file (unix VFS, findCreateFileMode), so they are 0600 too, whenever they
+ * appear. Not process.umask(): that is process-wide (other threads would create files under it
+ * meanwhile) and cannot be set in a worker thread. An existing file keeps its mode: the operator
+ * may have given a backup group read access on purpose.
+ */
+function createPrivateFile(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  try {
+    closeSync(openSync(path, 'wx', 0o600));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
 }
 
 const MAX_CACHED_STATEMENTS = 256;

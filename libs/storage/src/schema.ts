@@ -19,6 +19,8 @@ export interface UsersTable {
    * who logged in meanwhile nor rewrites rows that did not change.
    */
   imported_hash_sha256: string | null;
+  /** 1: `users import` created the row, so a later import may update it; 0: anyone else did. */
+  created_by_import: Generated<number>;
   created_at: string;
   updated_at: string;
 }

@@ -21,17 +21,27 @@ export interface ImportedUser {
 }
 
 /**
- * created, updated, unchanged; taken: someone else created the name during this batch;
- * id-conflict: the file's id belongs to another user, or the stored user has another id.
+ * created, updated, unchanged (rows an import created); taken: someone else created the name
+ * during this batch; id-conflict: the file's id belongs to another user, or the stored user has
+ * another id; collision: the name is an existing user no import created, left as it is;
+ * overwritten: such a user, replaced because the admin asked (`overwriteExisting`).
  */
-export type UpsertOutcome = 'created' | 'updated' | 'unchanged' | 'taken' | 'id-conflict';
+export type UpsertOutcome = 'created' | 'updated' | 'unchanged' | 'taken' | 'id-conflict' | 'collision' | 'overwritten';
+
+export interface UpsertOptions {
+  /**
+   * Also update users no import created (the API's, `users create`'s, rows older than the
+   * provenance column). Off by default: a legacy "alice" must not land in the existing "Alice".
+   */
+  overwriteExisting?: boolean;
+}
 
 export abstract class UserImportRepository {
   /**
    * Creates missing users and updates changed ones in one transaction; equal rows are not
    * written, so their updatedAt stays. Names in one batch must be distinct.
    */
-  abstract upsertBatch(users: readonly ImportedUser[], now: string): Promise<UpsertOutcome[]>;
+  abstract upsertBatch(users: readonly ImportedUser[], now: string, options?: UpsertOptions): Promise<UpsertOutcome[]>;
   /** Returns once every batch written so far survives a crash of the database server. */
   abstract ensureDurable(): Promise<void>;
 }
@@ -51,7 +61,7 @@ export class KyselyUserImportRepository extends UserImportRepository {
     this.postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   }
 
-  async upsertBatch(users: readonly ImportedUser[], now: string): Promise<UpsertOutcome[]> {
+  async upsertBatch(users: readonly ImportedUser[], now: string, options: UpsertOptions = {}): Promise<UpsertOutcome[]> {
     if (users.length === 0) return [];
     return this.db.transaction().execute(async (trx) => {
       // Batches do not wait for their WAL flush; ensureDurable() waits once, at the end, before
@@ -60,7 +70,7 @@ export class KyselyUserImportRepository extends UserImportRepository {
       const names = users.map((u) => u.username);
       const stored = await trx
         .selectFrom('users')
-        .select(['id', 'username', 'real_name', 'email', 'email_verified', 'groups_json', 'disabled', 'imported_hash_sha256'])
+        .select(['id', 'username', 'real_name', 'email', 'email_verified', 'groups_json', 'disabled', 'imported_hash_sha256', 'created_by_import'])
         // One array parameter instead of a thousand on PostgreSQL.
         .where(this.postgres ? sql<boolean>`username = any(${names}::text[])` : sql<boolean>`username in (${sql.join(names)})`)
         .execute();
@@ -81,15 +91,27 @@ export class KyselyUserImportRepository extends UserImportRepository {
           outcomes.push('id-conflict');
           continue;
         }
+        // Only rows an import created are the import's to update; anyone else's stays untouched
+        // (password, email, groups, disabled flag, id) unless the admin said otherwise.
+        const imported = Number(row.created_by_import) === 1;
+        if (!imported && !options.overwriteExisting) {
+          outcomes.push('collision');
+          continue;
+        }
         const changes = changedColumns(row, user);
-        if (!changes) {
+        if (!changes && imported) {
           outcomes.push('unchanged');
           continue;
         }
-        await trx.updateTable('users').set({ ...changes, updated_at: now }).where('id', '=', row.id).execute();
+        // An overwritten user becomes the import's: running the same file again is 'unchanged', not another overwrite.
+        await trx
+          .updateTable('users')
+          .set({ ...changes, ...(imported ? {} : { created_by_import: 1 }), updated_at: now })
+          .where('id', '=', row.id)
+          .execute();
         const event = accountEvent(row, changes);
         if (event) events.push(event);
-        outcomes.push('updated');
+        outcomes.push(imported ? 'updated' : 'overwritten');
       }
 
       // The wikis hear about changed passwords and disabled flags from the outbox, committed with the batch.
@@ -123,15 +145,15 @@ export class KyselyUserImportRepository extends UserImportRepository {
       const result = await trx.insertInto('users').values(rows).onConflict((oc) => oc.doNothing()).executeTakeFirst();
       return Number(result.numInsertedOrUpdatedRows);
     }
-    // One array per column (11 parameters) instead of 11 per row: a third of the time of a
+    // One array per column (12 parameters) instead of 12 per row: a third of the time of a
     // multi-row VALUES for PostgreSQL to parse and for the client to build.
     const column = <K extends keyof NewRow>(key: K) => rows.map((row) => row[key]);
     const result = await sql`
-      insert into users (id, username, real_name, email, email_verified, groups_json, disabled, password_hash, imported_hash_sha256, created_at, updated_at)
+      insert into users (id, username, real_name, email, email_verified, groups_json, disabled, password_hash, imported_hash_sha256, created_by_import, created_at, updated_at)
       select * from unnest(
         ${column('id')}::text[], ${column('username')}::text[], ${column('real_name')}::text[], ${column('email')}::text[],
         ${column('email_verified')}::int[], ${column('groups_json')}::text[], ${column('disabled')}::int[], ${column('password_hash')}::text[],
-        ${column('imported_hash_sha256')}::text[], ${column('created_at')}::text[], ${column('updated_at')}::text[])
+        ${column('imported_hash_sha256')}::text[], ${column('created_by_import')}::int[], ${column('created_at')}::text[], ${column('updated_at')}::text[])
       on conflict do nothing`.execute(trx);
     return Number(result.numAffectedRows);
   }
@@ -139,7 +161,7 @@ export class KyselyUserImportRepository extends UserImportRepository {
 
 type NewRow = ReturnType<typeof newRow>;
 
-function newRow(user: ImportedUser, now: string): Insertable<UsersTable> & { id: string; username: string } {
+function newRow(user: ImportedUser, now: string): Insertable<UsersTable> & { id: string; username: string; created_by_import: number } {
   const p = user.profile;
   return {
     // Time-ordered (UUIDv7): a million random v4 keys would scatter every batch over the whole
@@ -153,6 +175,7 @@ function newRow(user: ImportedUser, now: string): Insertable<UsersTable> & { id:
     disabled: p.disabled ? 1 : 0,
     password_hash: user.passwordHash?.hash ?? null,
     imported_hash_sha256: user.passwordHash?.sha256 ?? null,
+    created_by_import: 1,
     created_at: now,
     updated_at: now,
   };

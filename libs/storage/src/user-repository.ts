@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { sql, type CompiledQuery, type Selectable } from 'kysely';
+import { sql, type CompiledQuery, type Selectable, type Updateable } from 'kysely';
 import { isPostgres, isUniqueViolation, type Db } from './database';
 import type { UserRecord, UserChanges } from './records';
 import type { UsersTable } from './schema';
@@ -13,6 +13,12 @@ export abstract class UserRepository {
   /** Returns false when the name is taken. */
   abstract insert(user: UserRecord): Promise<boolean>;
   abstract update(username: string, changes: UserChanges, updatedAt: string): Promise<UserRecord | undefined>;
+  /**
+   * Replaces the password hash only while it is still `oldHash` (compare-and-set); returns
+   * whether it did. The rehash after a login uses it, so a password set meanwhile (an admin's
+   * reset, the user's own change) is never overwritten with one derived from the old password.
+   */
+  abstract replacePasswordHash(username: string, oldHash: string, newHash: string, updatedAt: string): Promise<boolean>;
   /** Deletes the user; returns what was deleted, or undefined when there was no such user. */
   abstract delete(username: string): Promise<UserRecord | undefined>;
 }
@@ -32,8 +38,8 @@ function toRecord(row: Selectable<UsersTable>): UserRecord {
   };
 }
 
-function toColumns(changes: UserChanges): Partial<UsersTable> {
-  const columns: Partial<UsersTable> = {};
+function toColumns(changes: UserChanges): Updateable<UsersTable> {
+  const columns: Updateable<UsersTable> = {};
   if (changes.realName !== undefined) columns.real_name = changes.realName;
   if (changes.email !== undefined) columns.email = changes.email;
   if (changes.emailVerified !== undefined) columns.email_verified = changes.emailVerified ? 1 : 0;
@@ -114,6 +120,16 @@ export class KyselyUserRepository extends UserRepository {
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) === 0) return undefined;
     return this.findByUsername(username);
+  }
+
+  async replacePasswordHash(username: string, oldHash: string, newHash: string, updatedAt: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('users')
+      .set({ password_hash: newHash, updated_at: updatedAt })
+      .where('username', '=', username)
+      .where('password_hash', '=', oldHash)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
   }
 
   async delete(username: string): Promise<UserRecord | undefined> {

@@ -40,7 +40,8 @@ function printSummary(s: ImportSummary): void {
     `  created    ${s.created}`,
     `  updated    ${s.updated}`,
     `  unchanged  ${s.unchanged}`,
-    `  skipped    ${s.skipped}`,
+    ...(s.overwritten ? [`  overwritten ${s.overwritten}`] : []),
+    `  skipped    ${s.skipped}${s.collisions ? ` (${s.collisions} collisions with users no import created)` : ''}`,
     ...s.skippedLines.slice(0, PRINTED_SKIPS).map((k) => `  line ${k.line}${k.username === undefined ? '' : ` (${JSON.stringify(k.username)})`}: ${k.reason}`),
   ];
   if (s.skipped > PRINTED_SKIPS) lines.push(`  ... and ${s.skipped - PRINTED_SKIPS} more skipped lines (--json lists up to ${s.skippedLines.length})`);
@@ -61,7 +62,12 @@ export function registerUserImportCommand(program: Command): void {
     .addOption(new Option('--format <format>', 'file format (default: from the extension)').choices(['csv', 'jsonl']))
     .option('--batch-size <n>', 'rows per transaction', (v) => Number.parseInt(v, 10), DEFAULT_IMPORT_BATCH)
     .option('--json', 'print the summary as JSON for scripts')
-    .action(async (file: string, o: { format?: ImportFormat; batchSize: number; json?: boolean }) => {
+    .option(
+      '--overwrite-existing',
+      'also replace users no import created (made by the API or `users create`, or before provenance was recorded) whose name a line has; ' +
+        'by default such a line is a reported collision and the user is left as it is',
+    )
+    .action(async (file: string, o: { format?: ImportFormat; batchSize: number; json?: boolean; overwriteExisting?: boolean }) => {
       if (!Number.isInteger(o.batchSize) || o.batchSize < 1 || o.batchSize > 10000) {
         throw new DomainError('VALIDATION_FAILED', '--batch-size must be a whole number from 1 to 10000.');
       }
@@ -71,17 +77,18 @@ export function registerUserImportCommand(program: Command): void {
         summary = await (await importer()).importFile(file, {
           format: o.format,
           batchSize: o.batchSize,
+          overwriteExisting: o.overwriteExisting === true,
           onProgress: (p) => bar.update(p.bytesRead, p.totalBytes, p.rows),
         });
       } finally {
         bar.stop();
       }
       // One audit event per import run: the counts, not the rows (the file may hold a million).
-      const { file: source, format, rows, created, updated, unchanged, skipped } = summary;
+      const { file: source, format, rows, created, updated, unchanged, overwritten, skipped, collisions } = summary;
       await (await cliContext()).get(AuditLog).record({
         event: 'user.import',
         outcome: skipped ? 'partial' : 'ok',
-        detail: { file: source, format, rows, created, updated, unchanged, skipped },
+        detail: { file: source, format, rows, created, updated, unchanged, overwritten, skipped, collisions },
       });
       // Changed passwords and disabled flags were queued for the wikis with each batch; send what
       // can be sent now (a running API delivers the rest and retries).

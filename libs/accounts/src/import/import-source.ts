@@ -1,6 +1,5 @@
 import { createReadStream, type ReadStream } from 'node:fs';
 import { extname } from 'node:path';
-import { createInterface } from 'node:readline';
 import { parse, type CsvError, type Options } from 'csv-parse';
 import { DomainError } from '@authbridge/contract';
 
@@ -90,27 +89,107 @@ async function* csvRecords(stream: ReadStream): AsyncIterable<SourceRecord> {
   if (!header) throw new DomainError('VALIDATION_FAILED', 'The CSV file is empty; it needs a header row.');
 }
 
+/**
+ * The first row must be the header. A file without one starts with a person's data, which may
+ * be a password typed into the wrong column: the error names only known column names and the
+ * positions of the others, never a cell's text.
+ */
 function checkHeader(record: string[]): ImportField[] {
   const names = record.map((name) => name.trim());
-  const unknown = names.filter((name) => !(IMPORT_FIELDS as readonly string[]).includes(name));
-  if (unknown.length > 0 || !names.includes('username') || new Set(names).size !== names.length) {
+  const known = (name: string) => (IMPORT_FIELDS as readonly string[]).includes(name);
+  const unknown = names.flatMap((name, i) => (known(name) ? [] : [i + 1]));
+  const repeated = [...new Set(names.filter((name, i) => known(name) && names.indexOf(name) !== i))];
+  if (unknown.length > 0 || !names.includes('username') || repeated.length > 0) {
+    const why =
+      unknown.length > 0
+        ? `${unknown.length === 1 ? 'column' : 'columns'} ${listPositions(unknown)} of the first row ${unknown.length === 1 ? 'is not a column name' : 'are not column names'}`
+        : repeated.length > 0
+          ? `it repeats ${repeated.join(', ')}`
+          : 'it has no username column';
     throw new DomainError(
       'VALIDATION_FAILED',
-      `The CSV header must name distinct columns out of ${IMPORT_FIELDS.join(',')} including username; ` +
-        (unknown.length > 0 ? `unknown: ${unknown.slice(0, 5).join(', ')}.` : `it has: ${names.join(',')}.`),
+      `The first row of a CSV file must be a header naming distinct columns out of ${IMPORT_FIELDS.join(',')}, including username; ${why}.`,
     );
   }
   return names as ImportField[];
 }
 
-async function* jsonLinesRecords(stream: ReadStream): AsyncIterable<SourceRecord> {
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+/** "2", "2 and 4", "1, 2 and 3", at most 10. */
+function listPositions(positions: number[]): string {
+  const shown = positions.slice(0, 10).map(String);
+  if (positions.length > 10) shown.push(`${positions.length - 10} more`);
+  return shown.length === 1 ? shown[0] : `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`;
+}
+
+/** One line of a file, or the news that it ran past the limit (its text is not kept). */
+export type BoundedLine = { line: number; text: string } | { line: number; tooLong: true };
+
+/**
+ * Splits a byte stream into lines ("\n", or "\r\n") holding at most `maxBytes` of any line:
+ * a longer line is reported as soon as it passes the limit and the rest of it is dropped as it
+ * is read. readline would buffer a whole line first, so one 100 MB line without a newline held
+ * 100 MB (200 as a string) before its length could be checked.
+ */
+export async function* boundedLines(chunks: AsyncIterable<Buffer | string>, maxBytes: number): AsyncGenerator<BoundedLine> {
+  let parts: Buffer[] = [];
+  let size = 0;
+  let dropping = false;
   let line = 0;
-  for await (const text of lines) {
+  const finish = (): BoundedLine | undefined => {
     line++;
+    if (dropping) {
+      dropping = false;
+      return undefined;
+    }
+    let bytes = parts.length === 1 ? parts[0] : Buffer.concat(parts, size);
+    parts = [];
+    size = 0;
+    if (bytes.length > 0 && bytes[bytes.length - 1] === 0x0d) bytes = bytes.subarray(0, -1);
+    // Decoded only once the line is whole, so a character split across chunks stays intact.
+    return { line, text: bytes.toString('utf8') };
+  };
+  for await (const chunk of chunks) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    let start = 0;
+    while (start <= buffer.length) {
+      const end = buffer.indexOf(0x0a, start);
+      const piece = buffer.subarray(start, end < 0 ? buffer.length : end);
+      if (!dropping && piece.length > 0) {
+        // A "\r" before the "\n" is not the line's; allow one byte for it.
+        if (size + piece.length > maxBytes + 1) {
+          dropping = true;
+          parts = [];
+          size = 0;
+          yield { line: line + 1, tooLong: true };
+        } else {
+          // Copied: a chunk's buffer is not kept alive by the small part of it a line needs.
+          parts.push(end < 0 ? Buffer.from(piece) : piece);
+          size += piece.length;
+        }
+      }
+      if (end < 0) break;
+      const done = finish();
+      if (done) yield done;
+      start = end + 1;
+    }
+  }
+  if (dropping || size > 0) {
+    const done = finish();
+    if (done) yield done;
+  }
+}
+
+async function* jsonLinesRecords(stream: ReadStream): AsyncIterable<SourceRecord> {
+  for await (const read of boundedLines(stream, MAX_RECORD_BYTES)) {
+    const { line } = read;
+    if ('tooLong' in read) {
+      yield { line, error: `line too long (over ${MAX_RECORD_BYTES} bytes)` };
+      continue;
+    }
+    const { text } = read;
     if (text.trim() === '') continue;
-    if (text.length > MAX_RECORD_BYTES) {
-      yield { line, error: 'line too long' };
+    if (Buffer.byteLength(text, 'utf8') > MAX_RECORD_BYTES) {
+      yield { line, error: `line too long (over ${MAX_RECORD_BYTES} bytes)` };
       continue;
     }
     let value: unknown;

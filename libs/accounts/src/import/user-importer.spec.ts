@@ -129,7 +129,7 @@ describe('UserImporter (SQLite)', () => {
   });
 
   it.each([
-    ['an unknown column', 'username,password\nalice,secret\n', /unknown: password/],
+    ['an unknown column', 'username,password\nalice,secret\n', /column 2 of the first row is not a column name/],
     ['no username column', 'email\na@example.org\n', /including username/],
     ['an empty file', '', /empty/],
   ])('refuses a CSV file with %s', async (_name, text, message) => {

@@ -27,7 +27,12 @@ export interface ImportSummary {
   created: number;
   updated: number;
   unchanged: number;
+  /** Existing users no import created, replaced because of `overwriteExisting`. */
+  overwritten: number;
+  /** Lines skipped (collisions included). */
   skipped: number;
+  /** Lines naming an existing user no import created: that user was left as it is (listed in skippedLines). */
+  collisions: number;
   /** The first MAX_LISTED_SKIPS skipped lines, in file order. */
   skippedLines: SkippedLine[];
   seconds: number;
@@ -43,6 +48,8 @@ export interface ImportOptions {
   format?: ImportFormat;
   batchSize?: number;
   onProgress?: (progress: ImportProgress) => void;
+  /** Also replace users no import created (see UpsertOptions). */
+  overwriteExisting?: boolean;
 }
 
 /**
@@ -62,7 +69,7 @@ export class UserImporter {
     const format = options.format ?? detectFormat(path);
     const batchSize = options.batchSize ?? DEFAULT_IMPORT_BATCH;
     const totalBytes = (await stat(path)).size;
-    const summary: ImportSummary = { file: path, format, rows: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, skippedLines: [], seconds: 0 };
+    const summary: ImportSummary = { file: path, format, rows: 0, created: 0, updated: 0, unchanged: 0, overwritten: 0, skipped: 0, collisions: 0, skippedLines: [], seconds: 0 };
 
     const skip = (lines: SkippedLine[]) => {
       summary.skipped += lines.length;
@@ -79,12 +86,20 @@ export class UserImporter {
       if (writeError) throw writeError.error;
     };
     const write = (batch: ValidatedBatch) =>
-      this.repository.upsertBatch(batch.users, this.clock.now().toISOString()).then(
+      this.repository.upsertBatch(batch.users, this.clock.now().toISOString(), { overwriteExisting: options.overwriteExisting }).then(
         (outcomes) => {
           const taken: SkippedLine[] = [];
           outcomes.forEach((outcome, i) => {
             if (outcome === 'taken') taken.push({ line: batch.lines[i], username: batch.users[i].username, reason: 'created by someone else during the import; run it again to update' });
             else if (outcome === 'id-conflict') taken.push({ line: batch.lines[i], username: batch.users[i].username, reason: 'the id belongs to another user, or this user has another id' });
+            else if (outcome === 'collision') {
+              summary.collisions++;
+              taken.push({
+                line: batch.lines[i],
+                username: batch.users[i].username,
+                reason: 'collision: an existing user that no import created has this name; left unchanged (--overwrite-existing replaces it)',
+              });
+            }
             else summary[outcome]++;
           });
           skip(taken);

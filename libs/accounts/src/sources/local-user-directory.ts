@@ -31,7 +31,8 @@ export class LocalUserDirectory extends UserDirectory {
         // Imported hashes become argon2id at the first login; a disabled user's too (they knew the password).
         if (check.needsRehash) {
           const passwordHash = await this.hasher.hash(password);
-          await this.users.update(user.username, { passwordHash }, this.clock.now().toISOString());
+          // Only over the hash just checked: a reset that landed meanwhile wins (then nothing is written).
+          await this.users.replacePasswordHash(user.username, user.passwordHash, passwordHash, this.clock.now().toISOString());
         }
         return { outcome: 'PASS', user };
       },

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { SSO_TICKET_TYP } from '@authbridge/contract';
-import { publicXOf, signJws, TicketRejected, verifyJws } from './jws';
+import { fromB64url, isStrictBase64url, publicKeyFromX, publicXOf, signJws, TicketRejected, verifyJws } from './jws';
 
 // The vectors cover the contract; these cover what jose would allow unless told otherwise.
 describe('verifyJws (jose, pinned options)', () => {
@@ -36,5 +36,30 @@ describe('verifyJws (jose, pinned options)', () => {
   it('refuses a fractional date', async () => {
     const token = await signJws({ typ: SSO_TICKET_TYP, kid: 'k1' }, { ...claims, exp: now + 30.5 }, privateKey);
     expect(await codeOf(verifyJws(token, options))).toBe('TICKET_INVALID');
+  });
+});
+
+describe('strict RFC 7515 base64url', () => {
+  it.each([
+    ['', true],
+    ['QQ', true], // "A"
+    ['QR', false], // "A" with non-zero pad bits
+    ['QUI', true], // "AB"
+    ['QUJ', false],
+    ['QUJD', true],
+    ['QUJDR', false], // a 4n+1 length no byte string has
+    ['QQ==', false], // padding
+    ['Q+/Q', false], // the standard alphabet
+    ['QU J', false],
+  ])('%j is strict base64url: %s', (text, strict) => {
+    expect(isStrictBase64url(text)).toBe(strict);
+    if (!strict) expect(() => fromB64url(text)).toThrow(TypeError);
+  });
+
+  it('refuses a JWKS x with non-zero pad bits', () => {
+    const x = publicXOf(generateKeyPairSync('ed25519').privateKey);
+    expect(() => publicKeyFromX(x)).not.toThrow();
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    expect(() => publicKeyFromX(x.slice(0, -1) + alphabet[alphabet.indexOf(x[x.length - 1]) | 1])).toThrow(TypeError);
   });
 });

@@ -21,16 +21,27 @@ export class TicketRejected extends Error {
 
 export const b64url = (data: Buffer | string): string => Buffer.from(data).toString('base64url');
 
-function fromB64url(part: string): Buffer {
-  if (!/^[A-Za-z0-9_-]*$/.test(part)) throw new TicketRejected('TICKET_INVALID', 'not base64url');
-  return Buffer.from(part, 'base64url');
+/**
+ * Whether `text` is base64url exactly as RFC 7515 writes it: the URL-safe alphabet, no padding,
+ * no length that no byte string has (4n+1), and zero unused bits in the last character. Node's
+ * decoder ignores all of that, so "…Q" and "…R" would decode to the same signature: one token
+ * would have several spellings. Re-encoding what was decoded must give the text back.
+ */
+export function isStrictBase64url(text: string): boolean {
+  return /^[A-Za-z0-9_-]*$/.test(text) && text.length % 4 !== 1 && Buffer.from(text, 'base64url').toString('base64url') === text;
+}
+
+/** Strict RFC 7515 base64url to bytes; anything else is an error. */
+export function fromB64url(text: string): Buffer {
+  if (!isStrictBase64url(text)) throw new TypeError('not base64url (RFC 7515)');
+  return Buffer.from(text, 'base64url');
 }
 
 const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 
 export function publicKeyFromX(x: string): KeyObject {
-  const raw = Buffer.from(x, 'base64url');
+  const raw = fromB64url(x);
   if (raw.length !== 32) throw new Error('an Ed25519 public key is 32 bytes');
   return createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
 }
@@ -88,6 +99,8 @@ function cachedPublicKey(x: string): KeyObject {
 export async function verifyJws(token: string, options: VerifyOptions): Promise<Record<string, unknown>> {
   if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) throw new TicketRejected('TICKET_INVALID', 'too long');
   if (!COMPACT_JWS.test(token)) throw new TicketRejected('TICKET_INVALID', 'not a compact JWS');
+  // jose decodes leniently (Node's Buffer): refuse non-canonical parts before it sees them.
+  if (!token.split('.').every(isStrictBase64url)) throw new TicketRejected('TICKET_INVALID', 'not strict base64url (RFC 7515)');
   let claims: JWTPayload;
   let header: JWTHeaderParameters;
   try {

@@ -10,6 +10,7 @@ import { migration as accountEvents } from './2026-12-02-200-account-events';
 import { migration as sourceAccounts } from './2026-12-02-300-source-accounts';
 import { migration as clientRotationAndLastUse } from './2026-12-02-301-client-rotation-and-last-use';
 import { migration as usersEmailIndex } from './2026-12-02-500-users-email-index';
+import { migration as usersCreatedByImport } from './2026-12-02-510-users-created-by-import';
 
 /**
  * Every migration, in the order they run: the one list, so the built API, the CLI and the tests
@@ -29,6 +30,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['2026-12-02-300-source-accounts', sourceAccounts],
   ['2026-12-02-301-client-rotation-and-last-use', clientRotationAndLastUse],
   ['2026-12-02-500-users-email-index', usersEmailIndex],
+  ['2026-12-02-510-users-created-by-import', usersCreatedByImport],
 ];
 
 class InCodeMigrationProvider implements MigrationProvider {

@@ -149,15 +149,22 @@ class TicketVerifier {
 		return $claims;
 	}
 
+	/**
+	 * Strict RFC 7515 base64url: the URL-safe alphabet, no padding, no 4n+1 length and zero
+	 * unused bits in the last character, so one token has one spelling (vectors
+	 * signature-pad-bits, signature-dangling-character). libsodium already refuses non-zero pad
+	 * bits; the re-encoding check keeps that true whatever decoder a PHP build brings.
+	 */
 	private static function decode( string $part ): ?string {
-		if ( !preg_match( '/^[A-Za-z0-9_-]*$/', $part ) ) {
+		if ( !preg_match( '/^[A-Za-z0-9_-]*$/', $part ) || strlen( $part ) % 4 === 1 ) {
 			return null;
 		}
 		try {
-			return sodium_base642bin( $part, SODIUM_BASE64_VARIANT_URLSAFE_NO_PADDING );
+			$bytes = sodium_base642bin( $part, SODIUM_BASE64_VARIANT_URLSAFE_NO_PADDING );
 		} catch ( \SodiumException $e ) {
 			return null;
 		}
+		return sodium_bin2base64( $bytes, SODIUM_BASE64_VARIANT_URLSAFE_NO_PADDING ) === $part ? $bytes : null;
 	}
 
 	/**
