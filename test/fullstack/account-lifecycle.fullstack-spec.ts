@@ -7,35 +7,10 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Harness, IdentityApi, Wiki, WikiClient } from '../support/types';
 
 const load = createRequire(path.resolve('test/support/index.cjs'));
 const harness = load(path.resolve('test/support/index.cjs')) as Harness;
-
-interface WikiClient {
-  call(params: Record<string, string>, options?: { method?: string }): Promise<any>;
-  userInfo(): Promise<{ name: string; anon?: boolean }>;
-  message(key: string, params?: string[]): Promise<string>;
-}
-interface Wiki {
-  url: string; apiUrl: string;
-  maintenance(script: string, args?: string[]): Promise<string>;
-  authBridgeLog(): string; output(): string; dispose(): Promise<void>;
-}
-interface IdentityApi {
-  url: string;
-  cli(args: string[], options?: { input?: string }): Promise<any>;
-  createClient(name: string, scopes: string[], options?: { forwardsEndUserAddress?: boolean }): Promise<{ id: string; secret: string }>;
-  createUser(user: Record<string, unknown>): Promise<{ id: string; username: string }>;
-  request(method: string, route: string, options: { secret?: string; body?: unknown }): Promise<{ status: number; body: any }>;
-  output(): string; dispose(): Promise<void>;
-}
-interface Harness {
-  startIdentityApi(options: { env: Record<string, string> }): Promise<IdentityApi>;
-  startWiki(options: { settings: Record<string, unknown> }): Promise<Wiki>;
-  launchChromium(): Promise<Browser>;
-  WikiClient: new (apiUrl: string) => WikiClient;
-  formLogin(page: Page, wikiUrl: string, username: string, password: string): Promise<{ error: string | null; userName: string | null }>;
-}
 
 jest.setTimeout(120000);
 

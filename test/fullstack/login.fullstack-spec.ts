@@ -5,43 +5,9 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import type { ClientLoginResult, Harness, IdentityApi, Wiki, WikiClient } from '../support/types';
 
 const harness = createRequire(path.resolve('test/support/index.cjs'))(path.resolve('test/support/index.cjs')) as Harness;
-
-interface ClientLoginResult { status: string; username?: string; messagecode?: string; message?: string }
-interface UserInfo { id: number; name: string; anon?: boolean; email?: string; emailauthenticated?: string; realname?: string; groups: string[] }
-interface WikiClient {
-  cookies: Map<string, string>;
-  clientLogin(username: string, password: string, options?: { rememberMe?: boolean }): Promise<ClientLoginResult>;
-  userInfo(): Promise<UserInfo>;
-  call(params: Record<string, string>, options?: { method?: string }): Promise<any>;
-  message(key: string, params?: string[]): Promise<string>;
-}
-interface Wiki {
-  extensionPhpProblems(): string[];
-  url: string; apiUrl: string; adminPassword: string;
-  updateSettings(changes: Record<string, unknown>): void;
-  authBridgeLog(): string; output(): string; dispose(): Promise<void>;
-}
-interface IdentityApi {
-  url: string; port: number;
-  start(): Promise<void>; stop(): Promise<void>; dispose(): Promise<void>; output(): string;
-  createClient(name: string, scopes: string[], options?: { forwardsEndUserAddress?: boolean }): Promise<{ id: string; secret: string }>;
-  createUser(user: Record<string, unknown>): Promise<{ id: string; username: string }>;
-  disableUser(name: string): Promise<string>;
-  request(method: string, route: string, options: { secret?: string; body?: unknown }): Promise<{ status: number; body: unknown }>;
-}
-interface Harness {
-  mediawikiLabel(): string;
-  startIdentityApi(options: { env: Record<string, string> }): Promise<IdentityApi>;
-  startWiki(options: { settings: Record<string, unknown> }): Promise<Wiki>;
-  startDelayProxy(options: { targetPort: number }): Promise<{ url: string; setDelay(ms: number): void; stop(): Promise<void> }>;
-  launchChromium(): Promise<Browser>;
-  withPage<T>(browser: Browser, fn: (page: Page) => Promise<T>): Promise<T>;
-  wikiUserName(page: Page): Promise<string | null>;
-  formLogin(page: Page, wikiUrl: string, username: string, password: string): Promise<{ ms: number; error: string | null; userName: string | null }>;
-  WikiClient: new (apiUrl: string) => WikiClient;
-}
 
 jest.setTimeout(60000);
 
