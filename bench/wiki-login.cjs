@@ -1,8 +1,11 @@
 'use strict';
 // `npm run bench` (wiki): median wall time of a whole wiki login (login token fetch +
 // action=clientlogin) through AuthBridge vs a local wiki account, same wiki, same run,
-// interleaved so both see the same machine load. Prints nothing; returns the numbers.
+// interleaved so both see the same machine load. Then how long a login takes to fail when the
+// API is down or slower than $wgAuthBridgeTimeout, against that timeout (the full-stack login
+// spec asserts only what the user is told). Prints nothing; returns the numbers.
 const { startIdentityApi } = require('../test/support/identity-api.cjs');
+const { startDelayProxy } = require('../test/support/delay-proxy.cjs');
 const { startWiki } = require('../test/support/wiki.cjs');
 const { WikiClient } = require('../test/support/wiki-client.cjs');
 
@@ -12,13 +15,61 @@ const median = (xs) => {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 };
 
-async function timedLogin(wiki, username, password) {
+async function timedLogin(wiki, username, password, expected = { status: 'PASS' }) {
   const client = new WikiClient(wiki.apiUrl);
   const start = process.hrtime.bigint();
   const result = await client.clientLogin(username, password);
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (result.status !== 'PASS') throw new Error(`bench login of ${username} failed: ${JSON.stringify(result)}`);
+  if (result.status !== expected.status || (expected.messagecode && result.messagecode !== expected.messagecode)) {
+    throw new Error(`bench login of ${username}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(result)}`);
+  }
   return ms;
+}
+
+const TIMEOUT_SECONDS = 2;
+
+/**
+ * A login while the identity API is stopped, and while it answers later than the wiki's timeout
+ * (a proxy holds each connection), each as the median of `rounds`; the ratio of the slow case to
+ * the timeout is the figure to watch (the wiki should give up at the timeout: about 1.0-1.2).
+ */
+async function benchUnavailable({ rounds = Number(process.env.BENCH_WIKI_OUTAGE_ROUNDS) || 3 } = {}) {
+  const api = await startIdentityApi();
+  const proxy = await startDelayProxy({ targetPort: api.port });
+  let wiki;
+  try {
+    const { secret } = await api.createClient('wiki', ['auth:verify', 'users:read'], { forwardsEndUserAddress: true });
+    const user = { username: 'Bench outage user', password: 'Bench outage pw 42' };
+    await api.createUser(user);
+    wiki = await startWiki({ settings: { AuthBridgeApiUrl: proxy.url, AuthBridgeApiSecret: secret, AuthBridgeTimeout: TIMEOUT_SECONDS }, workers: 1 });
+    await timedLogin(wiki, user.username, user.password);
+    const unavailable = { status: 'FAIL', messagecode: 'authbridge-error-unavailable' };
+    const slow = [];
+    proxy.setDelay((TIMEOUT_SECONDS + 3) * 1000);
+    try {
+      for (let i = 0; i < rounds; i++) slow.push(await timedLogin(wiki, user.username, user.password, unavailable));
+    } finally {
+      proxy.setDelay(0);
+    }
+    const stopped = [];
+    await api.stop();
+    try {
+      for (let i = 0; i < rounds; i++) stopped.push(await timedLogin(wiki, user.username, user.password, unavailable));
+    } finally {
+      await api.start();
+    }
+    return {
+      unavailableTimeoutMs: TIMEOUT_SECONDS * 1000,
+      unavailableSlowApiLoginMedianMs: median(slow),
+      unavailableSlowApiToTimeoutRatio: median(slow) / (TIMEOUT_SECONDS * 1000),
+      unavailableStoppedApiLoginMedianMs: median(stopped),
+      unavailableStoppedApiToTimeoutRatio: median(stopped) / (TIMEOUT_SECONDS * 1000),
+    };
+  } finally {
+    await wiki?.dispose();
+    await proxy.stop();
+    await api.dispose();
+  }
 }
 
 /**
@@ -26,7 +77,7 @@ async function timedLogin(wiki, username, password) {
  * @param {number} [options.iterations] logins of each kind (default 30, or BENCH_WIKI_ITERATIONS)
  * @param {number} [options.warmup] untimed logins of each kind first (default 3)
  */
-async function benchWikiLogin({ iterations = Number(process.env.BENCH_WIKI_ITERATIONS) || 30, warmup = 3 } = {}) {
+async function benchLoginRatio({ iterations = Number(process.env.BENCH_WIKI_ITERATIONS) || 30, warmup = 3 } = {}) {
   const api = await startIdentityApi();
   let wiki;
   try {
@@ -69,4 +120,8 @@ async function benchWikiLogin({ iterations = Number(process.env.BENCH_WIKI_ITERA
   }
 }
 
-module.exports = { benchWikiLogin, run: benchWikiLogin };
+async function benchWikiLogin(options) {
+  return { ...(await benchLoginRatio(options)), ...(await benchUnavailable()) };
+}
+
+module.exports = { benchWikiLogin, benchUnavailable, run: benchWikiLogin };

@@ -15,12 +15,14 @@
  * - PHP's own password_hash() and crypt() (bcrypt $2y$, $2a$, $2b$; argon2id, argon2i);
  * - MediaWiki's password classes through its PasswordFactory (":pbkdf2:", ":B:", ":A:",
  *   ":bcrypt:", ":argon2:", the layered ":pbkdf2-legacyA:" / ":pbkdf2-legacyB:");
- * - phpass portable hashes ($P$, $H$): neither WordPress's class-phpass.php nor Debian's
- *   libphp-phpass is installed here (`apt-cache search phpass` finds nothing), so
- *   phpassCryptPrivate() below is a transcription of crypt_private() of the phpass 0.5
- *   reference (Solar Designer, public domain), as WordPress ships it;
- * - WordPress 6.8+ ($wp$2y$): wp_hash_password() transcribed (HMAC-SHA384 pre-hash, then
- *   PHP's password_hash bcrypt).
+ * - phpass portable hashes ($P$, $H$): WordPress's own class-phpass.php from Debian's
+ *   wordpress package (wordpress-reference.php), hashed with HashPassword() the way WordPress
+ *   calls it (PasswordHash( 8, true ): "$P$B", 2^13 rounds) and checked with CheckPassword();
+ *   phpBB's "$H$" and other round counts through the same class's gensalt/crypt_private;
+ * - WordPress 6.8+ ($wp$2y$): WordPress's own wp_hash_password() / wp_check_password() when the
+ *   installed package is 6.8 or later (Debian 13); Debian 12's 6.1 predates the format, and
+ *   there wordpressHash() below restates it (HMAC-SHA384 pre-hash, then PHP's bcrypt).
+ *   The extension's WordPressHashVectorsTest checks these with WordPress 6.8 on MediaWiki 1.43.
  *
  * Every passing vector is checked with the reference's own verification (password_verify,
  * MediaWiki's Password::verify, phpass CheckPassword's comparison) before it is written.
@@ -35,16 +37,37 @@ const OUTPUT_FILE = __DIR__ . '/../vectors/password-hashes.json';
 
 require_once __DIR__ . '/throwaway-wiki.php';
 
-require_once __DIR__ . '/phpass-transcription.php';
+require_once __DIR__ . '/wordpress-reference.php';
+// Joomla 3.10, phpBB 3.3 and Drupal 7.x vectors, from those applications' own code.
 require_once __DIR__ . '/generate-app-hash-vectors.php';
 
-/** WordPress 6.8 wp_hash_password() / wp_check_password() for "$wp" hashes. */
+/** A phpass portable hash by WordPress's PasswordHash: "$P$" or phpBB's "$H$", 2^$countLog2 rounds. */
+function phpassHash( string $password, string $id, int $countLog2 ): string {
+	// gensalt_private() adds 5 to the class's log2 on PHP 5 and later and always writes "$P$";
+	// the constructor resets a log2 under 4 to 8, so a count under 2^9 is set on the property.
+	$hasher = new PasswordHash( 8, true );
+	$hasher->iteration_count_log2 = $countLog2 - 5;
+	$setting = $id . substr( $hasher->gensalt_private( $hasher->get_random_bytes( 6 ) ), 3 );
+	return $hasher->crypt_private( $password, $setting );
+}
+
+function phpassCheck( string $password, string $hash ): bool {
+	return ( new PasswordHash( 8, true ) )->CheckPassword( $password, $hash );
+}
+
+/** WordPress 6.8 wp_hash_password(): its own where installed, else restated (see above). */
 function wordpressHash( string $password ): string {
+	if ( wordpressLoadPasswordFunctions() ) {
+		return wp_hash_password( $password );
+	}
 	$prehashed = base64_encode( hash_hmac( 'sha384', trim( $password ), 'wp-sha384', true ) );
 	return '$wp' . password_hash( $prehashed, PASSWORD_BCRYPT );
 }
 
 function wordpressCheck( string $password, string $hash ): bool {
+	if ( wordpressLoadPasswordFunctions() ) {
+		return wp_check_password( $password, $hash );
+	}
 	$prehashed = base64_encode( hash_hmac( 'sha384', $password, 'wp-sha384', true ) );
 	return password_verify( $prehashed, substr( $hash, 3 ) );
 }
@@ -147,13 +170,16 @@ class GenerateHashVectors extends Maintenance {
 	}
 
 	private function phpassVectors(): array {
+		wordpressRequirePhpass();
 		$p = self::PASSWORD;
-		$check = static fn ( string $password, string $hash ) => hash_equals( $hash, phpassCryptPrivate( $password, $hash ) );
+		// What WordPress itself stores (wp_hash_password() before 6.8).
+		$wordpress = static fn ( string $password ) => ( new PasswordHash( 8, true ) )->HashPassword( $password );
 		return [
-			$this->checked( 'phpass-P-wordpress', 'phpass', $p, phpassHash( $p, '$P$', 8 ), $check ),
-			$this->checked( 'phpass-P-unicode', 'phpass', self::UNICODE_PASSWORD, phpassHash( self::UNICODE_PASSWORD, '$P$', 8 ), $check ),
-			$this->checked( 'phpass-H-phpbb', 'phpass', $p, phpassHash( $p, '$H$', 11 ), $check ),
-			$this->checked( 'phpass-P-count-7', 'phpass', self::PUNCTUATION_PASSWORD, phpassHash( self::PUNCTUATION_PASSWORD, '$P$', 7 ), $check ),
+			$this->checked( 'phpass-P-wordpress', 'phpass', $p, $wordpress( $p ), 'phpassCheck' ),
+			$this->checked( 'phpass-P-unicode', 'phpass', self::UNICODE_PASSWORD, $wordpress( self::UNICODE_PASSWORD ), 'phpassCheck' ),
+			$this->checked( 'phpass-H-phpbb', 'phpass', $p, phpassHash( $p, '$H$', 11 ), 'phpassCheck' ),
+			$this->checked( 'phpass-P-count-7', 'phpass', self::PUNCTUATION_PASSWORD,
+				phpassHash( self::PUNCTUATION_PASSWORD, '$P$', 7 ), 'phpassCheck' ),
 		];
 	}
 
@@ -229,10 +255,12 @@ class GenerateHashVectors extends Maintenance {
 			'the row). Generated; do not edit by hand.';
 		$source = 'PHP ' . PHP_VERSION . ' password_hash()/crypt() (bcrypt, argon2); MediaWiki ' . MW_VERSION .
 			' PasswordFactory with default $wgPasswordConfig (pbkdf2, B, A, bcrypt, argon2, pbkdf2-legacyA/B) ' .
-			'and Pbkdf2Password with other parameters; phpass portable hashes from a PHP transcription of the ' .
-			'phpass 0.5 reference crypt_private() (no phpass package on this machine); WordPress 6.8 ' .
-			'wp_hash_password() transcribed; Joomla 3.10 / phpBB 3.3 / Drupal 7.x vectors (joomla-*, phpbb-*, drupal7-*): PHP ' .
-			'transcriptions of those applications\' own hashing and checking code, see generate-app-hash-vectors.php. Each passing vector was verified by the reference before writing. ' .
+			'and Pbkdf2Password with other parameters; phpass portable hashes by WordPress ' . wordpressVersion() .
+			' class-phpass.php (Debian package); WordPress 6.8 $wp hashes by ' .
+			( wordpressLoadPasswordFunctions() ? 'WordPress ' . wordpressVersion() . ' wp_hash_password()' : 'wp_hash_password() restated (WordPress ' . wordpressVersion() . ' predates it)' ) .
+			'; Joomla 3.10 / phpBB 3.3 / Drupal 7.x vectors (joomla-*, phpbb-*, drupal7-*): PHP ' .
+			'transcriptions of those applications\' own hashing and checking code, see generate-app-hash-vectors.php' .
+			'. Each passing vector was verified by the reference before writing. ' .
 			'Command: php mediawiki-extension-contract/scripts/generate-hash-vectors.php';
 		$lines = array_map( static fn ( $vector ) => '    ' . json_encode( $vector, JSON_UNESCAPED_SLASHES | JSON_THROW_ON_ERROR ), $vectors );
 		return "{\n" .

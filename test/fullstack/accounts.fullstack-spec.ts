@@ -8,38 +8,9 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import type { ClientLoginResult, Harness, IdentityApi, Wiki, WikiClient } from '../support/types';
 
 const harness = createRequire(path.resolve('test/support/index.cjs'))(path.resolve('test/support/index.cjs')) as Harness;
-
-interface ClientLoginResult { status: string; username?: string; messagecode?: string; message?: string }
-interface WikiClient {
-  clientLogin(username: string, password: string): Promise<ClientLoginResult>;
-  userInfo(): Promise<{ id: number; name: string; anon?: boolean; email?: string; groups: string[] }>;
-  call(params: Record<string, string>, options?: { method?: string }): Promise<any>;
-  message(key: string, params?: string[]): Promise<string>;
-}
-interface Wiki {
-  url: string; apiUrl: string; adminPassword: string;
-  updateSettings(changes: Record<string, unknown>): void;
-  externalAccount(name: string | null, options?: { groups?: string[]; email?: string; temporary?: boolean }): Promise<string>;
-  extensionMaintenance(script: string, args?: string[]): Promise<string>;
-  authBridgeLog(): string; extensionPhpProblems(): string[]; dispose(): Promise<void>;
-}
-interface IdentityApi {
-  createClient(name: string, scopes: string[], options?: { forwardsEndUserAddress?: boolean }): Promise<{ id: string; secret: string }>;
-  createUser(user: Record<string, unknown>): Promise<{ id: string; username: string }>;
-  dispose(): Promise<void>;
-}
-interface Harness {
-  mediawikiLabel(): string;
-  startIdentityApi(options: { env: Record<string, string> }): Promise<IdentityApi>;
-  startWiki(options: { settings: Record<string, unknown>; extraPhp?: string }): Promise<Wiki>;
-  launchChromium(): Promise<Browser>;
-  saveScreenshot(page: Page, name: string): Promise<string>;
-  withPage<T>(browser: Browser, fn: (page: Page) => Promise<T>): Promise<T>;
-  formLogin(page: Page, wikiUrl: string, username: string, password: string): Promise<{ ms: number; error: string | null; userName: string | null }>;
-  WikiClient: new (apiUrl: string) => WikiClient;
-}
 
 jest.setTimeout(60000);
 

@@ -6,28 +6,9 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import type { Harness, IdentityApi, Wiki, WikiClient } from '../support/types';
 
 const harness = createRequire(path.resolve('test/support/index.cjs'))(path.resolve('test/support/index.cjs')) as Harness;
-
-interface ClientLoginResult { status: string; username?: string; messagecode?: string }
-interface WikiClient {
-  clientLogin(username: string, password: string): Promise<ClientLoginResult>;
-  userInfo(): Promise<{ name: string; anon?: boolean; email?: string; groups: string[] }>;
-}
-interface IdentityApi {
-  dir: string;
-  url: string;
-  cli(args: string[]): Promise<any>;
-  createClient(name: string, scopes: string[], options?: { forwardsEndUserAddress?: boolean }): Promise<{ secret: string }>;
-  dispose(): Promise<void>;
-}
-interface Wiki { apiUrl: string; extensionPhpProblems(): string[]; dispose(): Promise<void> }
-interface Harness {
-  mediawikiLabel(): string;
-  startIdentityApi(options: { env: Record<string, string> }): Promise<IdentityApi>;
-  startWiki(options: { settings: Record<string, unknown> }): Promise<Wiki>;
-  WikiClient: new (apiUrl: string) => WikiClient;
-}
 
 interface FixtureUser { username: string; format: string; password: string }
 const FIXTURE = path.resolve('test/fixtures/import-legacy-hashes.csv');

@@ -4,21 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import type { Harness, IdentityApi, Wiki } from '../support/types';
 
 const harness = createRequire(path.resolve('test/support/index.cjs'))(path.resolve('test/support/index.cjs')) as Harness;
-
-interface Wiki { apiUrl: string; authBridgeLog(): string; extensionPhpProblems(): string[]; dispose(): Promise<void> }
-interface IdentityApi {
-  url: string; output(): string; dispose(): Promise<void>;
-  createClient(name: string, scopes: string[], options?: { forwardsEndUserAddress?: boolean }): Promise<{ secret: string }>;
-  createUser(user: Record<string, unknown>): Promise<unknown>;
-}
-interface Harness {
-  mediawikiLabel(): string;
-  startIdentityApi(options: { env: Record<string, string> }): Promise<IdentityApi>;
-  startWiki(options: { settings: Record<string, unknown> }): Promise<Wiki>;
-  WikiClient: new (apiUrl: string) => { clientLogin(username: string, password: string): Promise<{ status: string }> };
-}
 
 jest.setTimeout(60000);
 

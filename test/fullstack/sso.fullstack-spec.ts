@@ -7,45 +7,11 @@ import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Harness, IdentityApi, SsoWebsiteModule, Website, Wiki, WikiClient } from '../support/types';
 
 const load = createRequire(path.resolve('test/support/index.cjs'));
 const harness = load(path.resolve('test/support/index.cjs')) as Harness;
-const { startExampleWebsite, readmeClientCreateArgs } = load(path.resolve('test/support/sso-website.cjs')) as {
-  startExampleWebsite(o: { apiUrl: string; secret: string; wikiId: string; wikiUrl: string }): Promise<Website>;
-  readmeClientCreateArgs(): string[];
-};
-
-interface Website { url: string; output(): string; stop(): Promise<void> }
-interface WikiClient {
-  call(params: Record<string, string>, options?: { method?: string }): Promise<any>;
-  clientLogin(username: string, password: string): Promise<{ status: string; username?: string }>;
-  userInfo(): Promise<{ name: string; anon?: boolean }>;
-  message(key: string, params?: string[]): Promise<string>;
-}
-interface Wiki {
-  extensionPhpProblems(): string[];
-  url: string; apiUrl: string; adminPassword: string;
-  updateSettings(changes: Record<string, unknown>): void;
-  maintenance(script: string, args?: string[]): Promise<string>;
-  externalAccount(name: string | null, options?: { groups?: string[]; email?: string; temporary?: boolean }): Promise<string>;
-  authBridgeLog(): string; output(): string; dispose(): Promise<void>;
-}
-interface IdentityApi {
-  url: string;
-  cli(args: string[], options?: { input?: string }): Promise<any>;
-  createClient(name: string, scopes: string[]): Promise<{ id: string; secret: string }>;
-  createUser(user: Record<string, unknown>): Promise<{ id: string; username: string }>;
-  request(method: string, route: string, options: { secret?: string; body?: unknown }): Promise<{ status: number; body: any }>;
-  output(): string; dispose(): Promise<void>;
-}
-interface Harness {
-  mediawikiLabel(): string;
-  startIdentityApi(options: { env: Record<string, string> }): Promise<IdentityApi>;
-  startWiki(options: { settings: Record<string, unknown>; extraPhp?: string }): Promise<Wiki>;
-  launchChromium(): Promise<Browser>;
-  wikiUserName(page: Page): Promise<string | null>;
-  WikiClient: new (apiUrl: string) => WikiClient;
-}
+const { startExampleWebsite, readmeClientCreateArgs } = load(path.resolve('test/support/sso-website.cjs')) as SsoWebsiteModule;
 
 jest.setTimeout(120000);
 

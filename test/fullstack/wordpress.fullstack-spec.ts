@@ -7,10 +7,11 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import type { Harness, IdentityApi, ScratchWordPress, Wiki, WordPressModule } from '../support/types';
 
 const load = createRequire(path.resolve('test/support/index.cjs'));
-const harness = load(path.resolve('test/support/index.cjs'));
-const { createScratchWordPress } = load(path.resolve('test/support/wordpress.cjs'));
+const harness = load(path.resolve('test/support/index.cjs')) as Harness;
+const { createScratchWordPress } = load(path.resolve('test/support/wordpress.cjs')) as WordPressModule;
 
 jest.setTimeout(90000);
 
@@ -18,9 +19,9 @@ describe.each([
   ['Debian 12 (host)', 'host', /^6\.1\./, /^\$P\$/],
   ['Debian 13 (trixie chroot)', 'trixie', /^6\.8\./, /^\$wp\$2y\$/],
 ])('WordPress from %s as the user source of a real MediaWiki', (_label, where, version, hashShape) => {
-  let wp: any;
-  let api: any;
-  let wiki: any;
+  let wp: ScratchWordPress;
+  let api: IdentityApi;
+  let wiki: Wiki;
   let browser: Browser;
   const ids: Record<string, number> = {};
   let text: Record<string, string>;

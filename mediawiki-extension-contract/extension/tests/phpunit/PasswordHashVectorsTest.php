@@ -13,9 +13,8 @@ use Throwable;
  * One test per vector of vectors/password-hashes.json whose format PHP or MediaWiki can check
  * by itself: the committed hashes still agree with password_verify() and with MediaWiki's
  * PasswordFactory, the implementations the identity API must match when it verifies an
- * imported hash, and refuse the wrong passwords. (phpass and WordPress vectors have no
- * reference on this machine; the generator checked them with its transcription of those
- * algorithms.)
+ * imported hash, and refuse the wrong passwords. The phpass and WordPress vectors are
+ * checked by WordPress's own code in WordPressHashVectorsTest.
  *
  * @coversNothing
  */
