@@ -1,7 +1,7 @@
 <?php
 /**
  * An example of the website endpoint AuthBridge's USER_SOURCE=http calls (SPEC.md "The HTTP
- * source"; schemas/http-user-source-request.schema.json and -response.schema.json). Put the
+ * user source"; schemas/http-user-source-request.schema.json and -response.schema.json). Put the
  * same logic on top of your own users table; this one reads a small SQLite file made by
  * manage.php, with passwords hashed by PHP's password_hash().
  *

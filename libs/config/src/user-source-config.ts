@@ -9,7 +9,7 @@ import { integer, type Env } from './env';
  */
 export type UserSourceSettings = LocalSourceSettings | SqlSourceSettings | HttpSourceSettings;
 
-/** USER_SOURCE=http: the website's own endpoint (SPEC.md "The HTTP source"). */
+/** USER_SOURCE=http: the website's own endpoint (SPEC.md "The HTTP user source"). */
 export interface HttpSourceSettings {
   kind: 'http';
   /** https://, or http:// to a loopback address only (the secret travels in every request). */

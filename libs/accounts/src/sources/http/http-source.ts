@@ -4,7 +4,7 @@ import { SOURCE_LIMITS, sourceId, sourcePage, sourceText, sourceTime, type Accou
 import { BadSourceRow, sourceUnavailable } from '../source-errors';
 
 /**
- * USER_SOURCE=http: the website's own endpoint (SPEC.md "The HTTP source",
+ * USER_SOURCE=http: the website's own endpoint (SPEC.md "The HTTP user source",
  * schemas/http-user-source-*.schema.json). One POST per call with a JSON action and
  * `Authorization: Bearer <USER_SOURCE_SECRET>`; the endpoint checks passwords itself, so
  * AuthBridge never sees a hash. Anything but a well-formed 200 within the timeout and the size
