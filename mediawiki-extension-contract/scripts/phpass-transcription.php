@@ -62,4 +62,12 @@ function phpassCryptPrivate( string $password, string $setting ): string {
 	return substr( $setting, 0, 12 ) . phpassEncode64( $hash, 16 );
 }
 
-
+/** phpass gensalt_private() with its iteration count; WordPress uses 8 (2^8 rounds). */
+// generate-hash-vectors.php brings WordPress's own PasswordHash under this name; standalone
+// (the preset e2e's fixtures) this transcription stands in.
+if ( !function_exists( 'phpassHash' ) ) {
+	function phpassHash( string $password, string $id, int $countLog2 ): string {
+		$setting = $id . PHPASS_ITOA64[min( $countLog2, 30 )] . phpassEncode64( random_bytes( 6 ), 6 );
+		return phpassCryptPrivate( $password, $setting );
+	}
+}
