@@ -147,12 +147,17 @@ class ApiClient {
 			throw self::refusal( 'GET /v1/users/{username}/lock', $status, $body );
 		}
 		$data = self::decodeObject( $status, $body );
-		$counters = array_merge( [ $data['account'] ?? null ], is_array( $data['addresses'] ?? null ) ? $data['addresses'] : [ null ] );
+		$counters = array_merge(
+			[ $data['account'] ?? null ],
+			is_array( $data['addresses'] ?? null ) ? $data['addresses'] : [ null ]
+		);
 		if ( !is_bool( $data['locked'] ?? null ) ) {
 			throw new UnexpectedResponseException( 'lock answer does not match the contract', $status );
 		}
 		foreach ( $counters as $i => $counter ) {
-			if ( !is_array( $counter ) || !is_int( $counter['failures'] ?? null ) || !is_int( $counter['retryAfterSeconds'] ?? null )
+			if ( !is_array( $counter )
+				|| !is_int( $counter['failures'] ?? null )
+				|| !is_int( $counter['retryAfterSeconds'] ?? null )
 				|| !( ( $counter['lockedUntil'] ?? null ) === null || is_string( $counter['lockedUntil'] ) )
 				|| ( $i > 0 && !is_string( $counter['address'] ?? null ) )
 			) {
@@ -311,9 +316,12 @@ class ApiClient {
 		$code = self::problemCode( $body );
 		if ( $status === 403 && $code === 'FORBIDDEN' ) {
 			$problem = json_decode( $body, true );
-			$scopes = array_values( array_filter( (array)( $problem['missingScopes'] ?? [] ), static function ( $scope ) {
-				return is_string( $scope ) && preg_match( '/^[a-z]+:[a-z]+$/', $scope );
-			} ) );
+			$scopes = array_values( array_filter(
+				(array)( $problem['missingScopes'] ?? [] ),
+				static function ( $scope ) {
+					return is_string( $scope ) && preg_match( '/^[a-z]+:[a-z]+$/', $scope );
+				}
+			) );
 			return new MissingScopeException( $route, $scopes );
 		}
 		return new UnexpectedResponseException( "$route answered HTTP $status (problem code $code)", $status );
@@ -322,7 +330,9 @@ class ApiClient {
 	/** @return string the problem's `code`, or "none" */
 	private static function problemCode( string $body ): string {
 		$problem = json_decode( $body, true );
-		return is_array( $problem ) && is_string( $problem['code'] ?? null ) ? mb_substr( $problem['code'], 0, 40 ) : 'none';
+		return is_array( $problem ) && is_string( $problem['code'] ?? null )
+			? mb_substr( $problem['code'], 0, 40 )
+			: 'none';
 	}
 
 	/**
@@ -421,7 +431,9 @@ class ApiClient {
 				$errors[] = $error['message'];
 			}
 			throw new UnexpectedResponseException(
-				"$method $path got no answer after {$ms} ms (" . implode( ', ', $errors ) . ", request id $requestId)" );
+				"$method $path got no answer after {$ms} ms ("
+					. implode( ', ', $errors ) . ", request id $requestId)"
+			);
 		}
 		$this->logger->debug( '{method} {path} answered HTTP {status} in {ms} ms (request id {requestId})', [
 			'method' => $method, 'path' => $path, 'status' => $status, 'ms' => $ms, 'requestId' => $requestId,

@@ -108,7 +108,9 @@ class AuthBridgePrimaryAuthenticationProvider extends AbstractPasswordPrimaryAut
 		$account = $name === false ? null : $this->ownership->explain( $name );
 		if ( $account && $account->state === AccountStatus::TEMPORARY ) {
 			// Never a website user's name; temporary accounts have no password either.
-			$this->bridgeLogger->info( 'Refused to ask about {user}: the name is a temporary account\'s', [ 'user' => $name ] );
+			$this->bridgeLogger->info( 'Refused to ask about {user}: the name is a temporary account\'s', [
+				'user' => $name,
+			] );
 			return AuthenticationResponse::newFail( wfMessage( 'authbridge-error-temporary' ) );
 		}
 		if ( $account && $account->isLocalOnly() ) {

@@ -19,7 +19,10 @@ class MissingScopeException extends UnexpectedResponseException {
 	public function __construct( string $route, array $scopes ) {
 		$this->scopes = $scopes;
 		parent::__construct(
-			"$route answered HTTP 403 FORBIDDEN: the wiki's credential lacks the scope " . $this->describeScopes(), 403 );
+			"$route answered HTTP 403 FORBIDDEN: the wiki's credential lacks the scope "
+				. $this->describeScopes(),
+			403
+		);
 	}
 
 	/** @return string[] */

@@ -32,15 +32,19 @@ trait PassesWebsiteUsers {
 	 * @param AuthenticationResponse $localOnly the answer when the name is a local-only account
 	 * @return AuthenticationResponse
 	 */
-	private function passWebsiteUser( RemoteUser $remote, string $how, AuthenticationResponse $localOnly ): AuthenticationResponse {
+	private function passWebsiteUser(
+		RemoteUser $remote, string $how, AuthenticationResponse $localOnly
+	): AuthenticationResponse {
 		$refusal = $this->ownership->isTemporaryName( $remote->username ) ? AccountOwnership::REFUSE_TEMPORARY : null;
 		$name = $remote->username;
 		if ( $refusal === null ) {
 			$name = $this->userNameUtils->getCanonical( $remote->username, UserNameUtils::RIGOR_CREATABLE );
 			if ( $name !== $remote->username ) {
-				$this->bridgeLogger->error( 'The identity API passed a user name MediaWiki cannot use ({how}): {remoteName}', [
-					'remoteName' => $remote->username, 'how' => $how,
-				] );
+				$this->bridgeLogger->error(
+					'The identity API passed a user name MediaWiki cannot use ({how}): {remoteName}', [
+						'remoteName' => $remote->username, 'how' => $how,
+					]
+				);
 				return AuthenticationResponse::newFail( wfMessage( 'authbridge-error-unavailable' ) );
 			}
 			$refusal = $this->ownership->checkLogin( $name, $remote );
@@ -48,7 +52,8 @@ trait PassesWebsiteUsers {
 		if ( $refusal !== null ) {
 			$this->bridgeLogger->warning(
 				'Refused to log in website user {user} (id {remoteId}, {how}): {reason}', [
-					'user' => $name, 'remoteId' => $remote->id, 'how' => $how, 'reason' => self::describeRefusal( $refusal ),
+					'user' => $name, 'remoteId' => $remote->id, 'how' => $how,
+					'reason' => self::describeRefusal( $refusal ),
 				]
 			);
 			return isset( self::$refusalMessages[$refusal] )
@@ -67,7 +72,8 @@ trait PassesWebsiteUsers {
 			case AccountOwnership::REFUSE_TEMPORARY:
 				return 'the name is a temporary account\'s';
 			case AccountOwnership::REFUSE_NOT_LINKED:
-				return 'the existing wiki account of that name is not linked to the website (link it with linkAccounts.php)';
+				return 'the existing wiki account of that name is not linked to the website'
+					. ' (link it with linkAccounts.php)';
 			case AccountOwnership::REFUSE_CONFLICT:
 				return 'the wiki account belongs to another website user';
 			default:

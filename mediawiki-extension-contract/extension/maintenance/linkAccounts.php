@@ -47,7 +47,8 @@ class LinkAccounts extends Maintenance {
 		$this->addDescription( 'Link existing wiki accounts to the website users of the same name '
 			. '(for wikis moving to AuthBridge from another login extension)' );
 		$this->addOption( 'dry-run', 'Only report what would be linked' );
-		$this->addOption( 'match-email', 'Also require the wiki account\'s confirmed email to equal the website user\'s verified email' );
+		$this->addOption( 'match-email', 'Also require the wiki account\'s confirmed email to equal '
+			. 'the website user\'s verified email' );
 		$this->addOption( 'user', 'Only this wiki account (repeatable)', false, true, false, true );
 		$this->setBatchSize( 200 );
 		$this->requireExtension( 'AuthBridge' );
@@ -114,7 +115,9 @@ class LinkAccounts extends Maintenance {
 				? [ 'skipped', "skipped: $what already owns the wiki account " . reset( $others ) ]
 				: [ 'linked', "would link to $what" ];
 		}
-		$result = $ownership->link( $status->identity(), $remote->id, AccountOwnership::ORIGIN_ADMIN, 'linkAccounts.php' );
+		$result = $ownership->link(
+			$status->identity(), $remote->id, AccountOwnership::ORIGIN_ADMIN, 'linkAccounts.php'
+		);
 		if ( !$result->isOK() ) {
 			[ $key, $params ] = Compat::firstMessage( $result );
 			return [ 'skipped', 'refused: ' . wfMessage( $key, $params )->inLanguage( 'en' )->plain() ];

@@ -237,7 +237,9 @@ class AccountOwnership {
 		}
 		$this->write( $status->identity(), [
 			self::LINK_OPTION => $remoteId,
-			self::LINK_INFO_OPTION => json_encode( [ 'origin' => $origin, 'by' => $performer, 'at' => wfTimestampNow() ] ),
+			self::LINK_INFO_OPTION => json_encode( [
+				'origin' => $origin, 'by' => $performer, 'at' => wfTimestampNow(),
+			] ),
 		] );
 		$this->logger->info( 'Linked {user} to website user {remoteId} ({origin}, by {performer})', [
 			'user' => $user->getName(), 'remoteId' => $remoteId, 'origin' => $origin, 'performer' => $performer,
@@ -370,7 +372,9 @@ class AccountOwnership {
 	 */
 	private function hasUsablePassword( string $hash ): bool {
 		try {
-			return !( $this->passwordFactory->newFromCiphertext( $hash === '' ? null : $hash ) instanceof InvalidPassword );
+			return !(
+				$this->passwordFactory->newFromCiphertext( $hash === '' ? null : $hash ) instanceof InvalidPassword
+			);
 		} catch ( PasswordError $e ) {
 			return false;
 		}

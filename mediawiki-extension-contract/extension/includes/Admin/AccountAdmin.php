@@ -172,7 +172,10 @@ class AccountAdmin {
 		if ( $this->adminUrlPattern === '' ) {
 			return null;
 		}
-		return strtr( $this->adminUrlPattern, [ '{id}' => rawurlencode( $user->id ), '{name}' => rawurlencode( $user->username ) ] );
+		return strtr( $this->adminUrlPattern, [
+			'{id}' => rawurlencode( $user->id ),
+			'{name}' => rawurlencode( $user->username ),
+		] );
 	}
 
 	/** DELETE /v1/users/{username}/lock (scope users:write), logged. */
@@ -211,7 +214,12 @@ class AccountAdmin {
 		if ( !$canonical instanceof UserIdentity ) {
 			return $canonical;
 		}
-		$result = $this->ownership->link( $canonical, $user->id, AccountOwnership::ORIGIN_ADMIN, 'Special:AuthBridge (' . $performer->getName() . ')' );
+		$result = $this->ownership->link(
+			$canonical,
+			$user->id,
+			AccountOwnership::ORIGIN_ADMIN,
+			'Special:AuthBridge (' . $performer->getName() . ')'
+		);
 		if ( $result->isOK() && $result->getValue() === 'linked' ) {
 			$this->log( 'link', $performer, Title::makeTitle( NS_USER, $canonical->getName() ), $user );
 		}
@@ -257,7 +265,9 @@ class AccountAdmin {
 		return SpecialPage::getTitleFor( 'AuthBridge', $user->username );
 	}
 
-	private function log( string $action, UserIdentity $performer, Title $target, RemoteUser $user, array $extra = [] ): void {
+	private function log(
+		string $action, UserIdentity $performer, Title $target, RemoteUser $user, array $extra = []
+	): void {
 		$entry = new ManualLogEntry( 'authbridge', $action );
 		$entry->setPerformer( $performer );
 		$entry->setTarget( $target );
@@ -280,8 +290,12 @@ class AccountAdmin {
 			$this->logger->warning( 'Special:AuthBridge: {message}', [ 'message' => $e->getMessage() ] );
 			return StatusValue::newFatal( 'authbridge-admin-missingscope', $e->describeScopes(), $route );
 		} catch ( UnexpectedResponseException $e ) {
-			$this->logger->error( 'Special:AuthBridge: {route}: {message}', [ 'route' => $route, 'message' => $e->getMessage() ] );
-			return StatusValue::newFatal( $e->getCode() === 400 ? 'authbridge-admin-error-invalid' : 'authbridge-admin-error-api' );
+			$this->logger->error( 'Special:AuthBridge: {route}: {message}', [
+				'route' => $route, 'message' => $e->getMessage(),
+			] );
+			return StatusValue::newFatal(
+				$e->getCode() === 400 ? 'authbridge-admin-error-invalid' : 'authbridge-admin-error-api'
+			);
 		}
 	}
 }

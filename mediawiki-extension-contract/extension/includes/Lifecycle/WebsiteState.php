@@ -43,7 +43,10 @@ class WebsiteState {
 		$raw = $this->options->getOption( $user, self::OPTION, null, true,
 			$latest ? self::READ_LATEST : 0 );
 		$value = is_string( $raw ) ? json_decode( $raw, true ) : null;
-		if ( !is_array( $value ) || !in_array( $value['state'] ?? null, self::STATES, true ) || !is_int( $value['seq'] ?? null ) ) {
+		if ( !is_array( $value )
+			|| !in_array( $value['state'] ?? null, self::STATES, true )
+			|| !is_int( $value['seq'] ?? null )
+		) {
 			return [ 'state' => self::ACTIVE, 'seq' => 0 ];
 		}
 		return [ 'state' => $value['state'], 'seq' => $value['seq'] ];

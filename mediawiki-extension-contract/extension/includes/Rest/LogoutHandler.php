@@ -89,7 +89,9 @@ class LogoutHandler extends Handler {
 			] );
 			return $this->problem( 400, $e->getContractCode() );
 		} catch ( UnexpectedResponseException $e ) {
-			$logger->error( 'Single logout: could not fetch the identity API keys: {reason}', [ 'reason' => $e->getMessage() ] );
+			$logger->error( 'Single logout: could not fetch the identity API keys: {reason}', [
+				'reason' => $e->getMessage(),
+			] );
 			return $this->problem( 503, 'UNAVAILABLE' );
 		}
 		$this->lifecycle->apply( $action );

@@ -96,7 +96,9 @@ class SpecialAuthBridge extends SpecialPage {
 			->setSubmitTextMsg( 'authbridge-admin-search-submit' )
 			->setSubmitCallback( function ( array $data ) use ( &$results ) {
 				$cursor = $this->getRequest()->getVal( 'cursor' );
-				$results = $this->admin->search( (string)$data['by'], (string)$data['q'], $cursor === '' ? null : $cursor );
+				$results = $this->admin->search(
+					(string)$data['by'], (string)$data['q'], $cursor === '' ? null : $cursor
+				);
 				return $results->isOK() ? true : Status::wrap( $results );
 			} );
 		$form->prepareForm();
@@ -120,13 +122,22 @@ class SpecialAuthBridge extends SpecialPage {
 		}
 		$rows = Html::rawElement( 'tr', [], implode( '', array_map( function ( $key ) {
 			return Html::element( 'th', [], $this->msg( $key )->text() );
-		}, [ 'authbridge-admin-field-name', 'authbridge-admin-field-email', 'authbridge-admin-field-realname', 'authbridge-admin-field-state' ] ) ) );
+		}, [
+			'authbridge-admin-field-name',
+			'authbridge-admin-field-email',
+			'authbridge-admin-field-realname',
+			'authbridge-admin-field-state',
+		] ) ) );
 		foreach ( $users as $user ) {
 			$rows .= Html::rawElement( 'tr', [],
-				Html::rawElement( 'td', [], $this->getLinkRenderer()->makeKnownLink( AccountAdmin::pageOf( $user ), $user->username ) )
+				Html::rawElement( 'td', [],
+					$this->getLinkRenderer()->makeKnownLink( AccountAdmin::pageOf( $user ), $user->username )
+				)
 				. Html::element( 'td', [], $user->email ?? '' )
 				. Html::element( 'td', [], $user->realName )
-				. Html::element( 'td', [], $this->msg( $user->disabled ? 'authbridge-admin-disabled' : 'authbridge-admin-active' )->text() )
+				. Html::element( 'td', [],
+					$this->msg( $user->disabled ? 'authbridge-admin-disabled' : 'authbridge-admin-active' )->text()
+				)
 			);
 		}
 		$out->addHTML( Html::rawElement( 'table', [ 'class' => 'wikitable authbridge-admin-results' ], $rows ) );
@@ -134,7 +145,12 @@ class SpecialAuthBridge extends SpecialPage {
 			$request = $this->getRequest();
 			$out->addHTML( Html::rawElement( 'p', [], $this->getLinkRenderer()->makeKnownLink(
 				$this->getPageTitle(), $this->msg( 'authbridge-admin-nextpage' )->text(), [],
-				[ 'by' => $request->getVal( 'by' ), 'q' => $request->getVal( 'q' ), 'wpFormIdentifier' => 'search', 'cursor' => $next ]
+				[
+					'by' => $request->getVal( 'by' ),
+					'q' => $request->getVal( 'q' ),
+					'wpFormIdentifier' => 'search',
+					'cursor' => $next,
+				]
 			) ) );
 		}
 	}
@@ -254,7 +270,11 @@ class SpecialAuthBridge extends SpecialPage {
 						return Status::wrap( $status );
 					}
 					$this->getOutput()->addHTML( Html::successBox( $this->msg( "authbridge-admin-$action-done",
-						$user->username, (string)( is_int( $status->getValue() ) ? $status->getValue() : ( $data["{$action}name"] ?? '' ) ) )->parse() ) );
+						$user->username,
+						(string)( is_int( $status->getValue() )
+							? $status->getValue()
+							: ( $data["{$action}name"] ?? '' ) )
+					)->parse() ) );
 					return true;
 				} );
 			if ( $action === 'clearlocks' || $action === 'endsessions' ) {
@@ -282,7 +302,9 @@ class SpecialAuthBridge extends SpecialPage {
 			: $this->msg( 'authbridge-admin-notlinked' )->escaped();
 		$email = $user->email === null
 			? $this->msg( 'authbridge-admin-noemail' )->text()
-			: $user->email . ' ' . $this->msg( $user->emailVerified ? 'authbridge-admin-email-verified' : 'authbridge-admin-email-unverified' )->text();
+			: $user->email . ' ' . $this->msg(
+				$user->emailVerified ? 'authbridge-admin-email-verified' : 'authbridge-admin-email-unverified'
+			)->text();
 		$rows = [
 			'authbridge-admin-field-id' => htmlspecialchars( $user->id ),
 			'authbridge-admin-field-name' => htmlspecialchars( $user->username ),
@@ -293,12 +315,16 @@ class SpecialAuthBridge extends SpecialPage {
 					return Html::element( 'li', [], $line );
 				}, $mapping ) ) )
 				: $this->msg( 'authbridge-admin-nogroups' )->escaped(),
-			'authbridge-admin-field-state' => $this->msg( $user->disabled ? 'authbridge-admin-disabled' : 'authbridge-admin-active' )->escaped(),
+			'authbridge-admin-field-state' => $this->msg(
+				$user->disabled ? 'authbridge-admin-disabled' : 'authbridge-admin-active'
+			)->escaped(),
 			'authbridge-admin-field-linked' => $linkedHtml,
 		];
 		$html = '';
 		foreach ( $rows as $key => $value ) {
-			$html .= Html::rawElement( 'tr', [], Html::element( 'th', [], $this->msg( $key )->text() ) . Html::rawElement( 'td', [], $value ) );
+			$html .= Html::rawElement( 'tr', [],
+				Html::element( 'th', [], $this->msg( $key )->text() ) . Html::rawElement( 'td', [], $value )
+			);
 		}
 		return Html::rawElement( 'table', [ 'class' => 'wikitable authbridge-admin-account' ], $html );
 	}
@@ -321,11 +347,14 @@ class SpecialAuthBridge extends SpecialPage {
 				Html::element( 'td', [], $where )
 				. Html::element( 'td', [], $this->getLanguage()->formatNum( $counter['failures'] ) )
 				. Html::element( 'td', [], $counter['retryAfterSeconds'] > 0
-					? $this->msg( 'authbridge-admin-lock-locked', $this->getLanguage()->formatDuration( $counter['retryAfterSeconds'] ) )->text()
+					? $this->msg( 'authbridge-admin-lock-locked',
+						$this->getLanguage()->formatDuration( $counter['retryAfterSeconds'] ) )->text()
 					: $this->msg( 'authbridge-admin-lock-open' )->text() )
 			);
 		}
-		$summary = Html::element( 'p', [], $this->msg( $lock['locked'] ? 'authbridge-admin-locked-yes' : 'authbridge-admin-locked-no' )->text() );
+		$summary = Html::element( 'p', [],
+			$this->msg( $lock['locked'] ? 'authbridge-admin-locked-yes' : 'authbridge-admin-locked-no' )->text()
+		);
 		return $summary . Html::rawElement( 'table', [ 'class' => 'wikitable authbridge-admin-locks' ], $rows );
 	}
 
@@ -339,11 +368,18 @@ class SpecialAuthBridge extends SpecialPage {
 		}
 		$rows = Html::rawElement( 'tr', [], implode( '', array_map( function ( $key ) {
 			return Html::element( 'th', [], $this->msg( $key )->text() );
-		}, [ 'authbridge-admin-event-at', 'authbridge-admin-event-name', 'authbridge-admin-event-outcome', 'authbridge-admin-event-address' ] ) ) );
+		}, [
+			'authbridge-admin-event-at',
+			'authbridge-admin-event-name',
+			'authbridge-admin-event-outcome',
+			'authbridge-admin-event-address',
+		] ) ) );
 		foreach ( $events->getValue() as $event ) {
 			$ts = wfTimestamp( TS_MW, $event['at'] );
 			$rows .= Html::rawElement( 'tr', [],
-				Html::element( 'td', [], $ts ? $this->getLanguage()->userTimeAndDate( $ts, $this->getUser() ) : $event['at'] )
+				Html::element( 'td', [],
+					$ts ? $this->getLanguage()->userTimeAndDate( $ts, $this->getUser() ) : $event['at']
+				)
 				. Html::element( 'td', [], $event['event'] )
 				. Html::element( 'td', [], $event['outcome'] )
 				. Html::element( 'td', [], $event['address'] ?? '' )

@@ -18,7 +18,8 @@ class AutoLogin {
 	/** Query flag on the self-redirect that sets the test cookie. */
 	public const CHECK_PARAM = 'authbridgecc';
 	/** User agents that are never bounced: crawlers and scripts follow no login dance. */
-	public const BOT_AGENTS = '/bot\b|bot\/|crawl|spider|slurp|archiver|fetcher|curl\/|wget\/|python|java\/|libwww|httpclient|okhttp|go-http-client|node-fetch|axios|feed|preview|monitor/i';
+	public const BOT_AGENTS = '/bot\b|bot\/|crawl|spider|slurp|archiver|fetcher|curl\/|wget\/|python|java\/|libwww'
+		. '|httpclient|okhttp|go-http-client|node-fetch|axios|feed|preview|monitor/i';
 
 	/** Mark the bounce as done for $wgAuthBridgeAutoLoginPause seconds. */
 	public static function remember( WebResponse $response, Config $config ): void {

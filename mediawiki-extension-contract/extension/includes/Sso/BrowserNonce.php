@@ -40,7 +40,10 @@ class BrowserNonce {
 		}
 		// The host the browser asked for (the cookie's host), else the wiki's $wgServer
 		$hostHeader = (string)$request->getHeader( 'Host' );
-		$host = strtolower( (string)parse_url( $hostHeader !== '' ? "http://$hostHeader" : $request->getFullRequestURL(), PHP_URL_HOST ) );
+		$host = strtolower( (string)parse_url(
+			$hostHeader !== '' ? "http://$hostHeader" : $request->getFullRequestURL(),
+			PHP_URL_HOST
+		) );
 		return $host === 'localhost' || str_ends_with( $host, '.localhost' ) || $host === '[::1]'
 			|| preg_match( '/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/', $host );
 	}

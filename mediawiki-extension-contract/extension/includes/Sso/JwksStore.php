@@ -54,7 +54,11 @@ class JwksStore {
 		}
 		$keys = TicketVerifier::keysFromJwks( (array)$jwks );
 		if ( $kid !== null && !isset( $keys[$kid] )
-			&& $this->stash->add( $this->stash->makeGlobalKey( 'authbridge-jwks-refresh', sha1( $this->apiUrl ) ), 1, self::REFRESH_PAUSE )
+			&& $this->stash->add(
+				$this->stash->makeGlobalKey( 'authbridge-jwks-refresh', sha1( $this->apiUrl ) ),
+				1,
+				self::REFRESH_PAUSE
+			)
 		) {
 			$jwks = $this->client->fetchJwks();
 			$this->cache->set( $key, $jwks, self::TTL );

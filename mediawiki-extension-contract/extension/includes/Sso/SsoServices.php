@@ -64,7 +64,12 @@ class SsoServices {
 		if ( !$this->ticketLogin ) {
 			$this->ticketLogin = new TicketLogin(
 				$this->client,
-				new JwksStore( $this->client, $this->cache, $this->stash, (string)$this->options->get( 'AuthBridgeApiUrl' ) ),
+				new JwksStore(
+					$this->client,
+					$this->cache,
+					$this->stash,
+					(string)$this->options->get( 'AuthBridgeApiUrl' )
+				),
 				new UsedTickets( $this->stash ),
 				(string)$this->options->get( 'AuthBridgeSsoIssuer' ),
 				$this->wikiId()

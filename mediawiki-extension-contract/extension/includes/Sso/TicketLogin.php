@@ -22,7 +22,9 @@ class TicketLogin {
 	/** @var string */
 	private $wikiId;
 
-	public function __construct( ApiClient $client, JwksStore $jwks, UsedTickets $used, string $issuer, string $wikiId ) {
+	public function __construct(
+		ApiClient $client, JwksStore $jwks, UsedTickets $used, string $issuer, string $wikiId
+	) {
 		$this->client = $client;
 		$this->jwks = $jwks;
 		$this->used = $used;

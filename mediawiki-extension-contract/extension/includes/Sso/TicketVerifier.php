@@ -128,7 +128,9 @@ class TicketVerifier {
 		if ( !is_string( $claims['sub'] ?? null ) || $claims['sub'] === '' ) {
 			throw new TicketException( TicketException::INVALID, 'no subject' );
 		}
-		if ( !is_string( $claims['jti'] ?? null ) || !preg_match( ContractConstants::SSO_JTI_PATTERN, $claims['jti'] ) ) {
+		if ( !is_string( $claims['jti'] ?? null )
+			|| !preg_match( ContractConstants::SSO_JTI_PATTERN, $claims['jti'] )
+		) {
 			throw new TicketException( TicketException::INVALID, 'no usable jti' );
 		}
 		$iat = $claims['iat'] ?? null;

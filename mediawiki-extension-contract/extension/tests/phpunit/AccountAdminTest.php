@@ -44,12 +44,15 @@ class AccountAdminTest extends TestCase {
 	}
 
 	private static function remote( string $name, string $id ): RemoteUser {
-		return new RemoteUser( $id, $name, "Real $name", strtolower( $name ) . '@example.org', true, [ 'editors', 'other' ], false );
+		return new RemoteUser(
+			$id, $name, "Real $name", strtolower( $name ) . '@example.org', true, [ 'editors', 'other' ], false
+		);
 	}
 
 	private static function userJson( string $name, string $id ): array {
-		return [ 'id' => $id, 'username' => $name, 'realName' => "Real $name", 'email' => 'x@example.org', 'emailVerified' => true,
-			'groups' => [], 'disabled' => false, 'createdAt' => '2026-12-01T00:00:00.000Z', 'updatedAt' => '2026-12-01T00:00:00.000Z' ];
+		return [ 'id' => $id, 'username' => $name, 'realName' => "Real $name", 'email' => 'x@example.org',
+			'emailVerified' => true, 'groups' => [], 'disabled' => false,
+			'createdAt' => '2026-12-01T00:00:00.000Z', 'updatedAt' => '2026-12-01T00:00:00.000Z' ];
 	}
 
 	private static function messageKey( StatusValue $status ): string {
@@ -93,7 +96,11 @@ class AccountAdminTest extends TestCase {
 		$api = new FakeApi();
 		$admin = $this->newAdmin( $api );
 		$this->assertSame( $key, AccountAdmin::inputProblem( $text ) );
-		foreach ( [ $admin->search( AccountAdmin::SEARCH_NAME, $text ), $admin->search( AccountAdmin::SEARCH_EMAIL, $text ), $admin->find( $text ) ] as $status ) {
+		foreach ( [
+			$admin->search( AccountAdmin::SEARCH_NAME, $text ),
+			$admin->search( AccountAdmin::SEARCH_EMAIL, $text ),
+			$admin->find( $text ),
+		] as $status ) {
 			$this->assertFalse( $status->isOK() );
 			$this->assertSame( $key, self::messageKey( $status ) );
 		}
@@ -127,11 +134,13 @@ class AccountAdminTest extends TestCase {
 	}
 
 	public function testAMissingScopeIsAMessageNamingTheScopeAndTheRoute() {
-		$forbidden = [ 'type' => 'about:blank', 'title' => 'Forbidden', 'status' => 403, 'code' => 'FORBIDDEN', 'detail' => 'x', 'missingScopes' => [ 'audit:read' ] ];
+		$forbidden = [ 'type' => 'about:blank', 'title' => 'Forbidden', 'status' => 403, 'code' => 'FORBIDDEN',
+			'detail' => 'x', 'missingScopes' => [ 'audit:read' ] ];
 		$api = ( new FakeApi() )->answerJson( 403, $forbidden );
 		$status = $this->newAdmin( $api )->events( self::remote( 'Dana', 'w-1' ) );
 		$this->assertFalse( $status->isOK() );
-		$this->assertSame( [ 'authbridge-admin-missingscope', [ 'audit:read', 'GET /v1/audit' ] ], Compat::firstMessage( $status ) );
+		$this->assertSame( [ 'authbridge-admin-missingscope', [ 'audit:read', 'GET /v1/audit' ] ],
+			Compat::firstMessage( $status ) );
 		$this->assertSame( 'http://api.test/v1/audit?username=Dana&limit=10', $api->requests[0]['url'] );
 	}
 
@@ -140,13 +149,18 @@ class AccountAdminTest extends TestCase {
 			->answerJson( 404, [ 'code' => 'USER_NOT_FOUND' ] )
 			->noAnswer();
 		$admin = $this->newAdmin( $api );
-		$this->assertSame( [ 'authbridge-admin-nosuchuser', [ 'Nobody' ] ], Compat::firstMessage( $admin->find( 'Nobody' ) ) );
-		$this->assertSame( 'authbridge-admin-error-api', self::messageKey( $admin->lockState( self::remote( 'Dana', 'w-1' ) ) ) );
+		$this->assertSame( [ 'authbridge-admin-nosuchuser', [ 'Nobody' ] ],
+			Compat::firstMessage( $admin->find( 'Nobody' ) ) );
+		$this->assertSame( 'authbridge-admin-error-api',
+			self::messageKey( $admin->lockState( self::remote( 'Dana', 'w-1' ) ) ) );
 	}
 
 	public function testALockAnswerOutsideTheContractIsNotShown() {
-		$api = ( new FakeApi() )->answerJson( 200, [ 'username' => 'Dana', 'locked' => true, 'account' => [ 'failures' => 'many' ], 'addresses' => [] ] );
-		$this->assertSame( 'authbridge-admin-error-api', self::messageKey( $this->newAdmin( $api )->lockState( self::remote( 'Dana', 'w-1' ) ) ) );
+		$api = ( new FakeApi() )->answerJson( 200, [
+			'username' => 'Dana', 'locked' => true, 'account' => [ 'failures' => 'many' ], 'addresses' => [],
+		] );
+		$this->assertSame( 'authbridge-admin-error-api',
+			self::messageKey( $this->newAdmin( $api )->lockState( self::remote( 'Dana', 'w-1' ) ) ) );
 	}
 
 	public function testClearingLocksCallsTheApiAndIsLoggedWithThePerformer() {
@@ -163,7 +177,8 @@ class AccountAdminTest extends TestCase {
 	public function testARefusedClearIsNotLogged() {
 		$api = ( new FakeApi() )->answerJson( 403, [ 'code' => 'FORBIDDEN', 'missingScopes' => [ 'users:write' ] ] );
 		$id = 'w-refused-' . bin2hex( random_bytes( 3 ) );
-		$status = $this->newAdmin( $api )->clearLocks( self::remote( 'Dana', $id ), new UserIdentityValue( 1, 'Admin' ) );
+		$status = $this->newAdmin( $api )
+			->clearLocks( self::remote( 'Dana', $id ), new UserIdentityValue( 1, 'Admin' ) );
 		$this->assertSame( 'authbridge-admin-missingscope', self::messageKey( $status ) );
 		$this->assertSame( [], self::logRows( $id ) );
 	}
@@ -180,9 +195,11 @@ class AccountAdminTest extends TestCase {
 		$this->assertSame( [ $wiki->getName() ], $admin->linkedAccounts( $remote ) );
 		// Someone else's link cannot be removed through this account's page ...
 		$other = self::remote( 'Someone else', "w-other-$suffix" );
-		$this->assertSame( 'authbridge-admin-unlink-notlinked', self::messageKey( $admin->unlink( $other, $wiki->getName(), $sysop ) ) );
+		$this->assertSame( 'authbridge-admin-unlink-notlinked',
+			self::messageKey( $admin->unlink( $other, $wiki->getName(), $sysop ) ) );
 		// ... nor the account given to another website user (unlink first), as in linkAccounts.php
-		$this->assertSame( 'authbridge-link-error-linked', self::messageKey( $admin->link( $other, $wiki->getName(), $sysop ) ) );
+		$this->assertSame( 'authbridge-link-error-linked',
+			self::messageKey( $admin->link( $other, $wiki->getName(), $sysop ) ) );
 		$this->assertSame( 'unlinked', $admin->unlink( $remote, $wiki->getName(), $sysop )->getValue() );
 		$this->assertSame( [], $admin->linkedAccounts( $remote ) );
 		$this->assertSame( [ [ 'link', 'Admin' ], [ 'unlink', 'Admin' ] ], self::logRows( $id ) );
@@ -193,10 +210,14 @@ class AccountAdminTest extends TestCase {
 		$remote = self::remote( 'Admin page web', 'w-local-' . bin2hex( random_bytes( 3 ) ) );
 		$sysop = new UserIdentityValue( 1, 'Admin' );
 		// The installer's Admin has a local password
-		$this->assertSame( 'authbridge-link-error-localonly', self::messageKey( $admin->link( $remote, 'Admin', $sysop ) ) );
-		$this->assertSame( 'authbridge-link-error-nosuchuser', self::messageKey( $admin->link( $remote, 'No such wiki account', $sysop ) ) );
-		$this->assertSame( 'authbridge-admin-error-wikiname', self::messageKey( $admin->link( $remote, 'Talk:Bad', $sysop ) ) );
-		$this->assertSame( 'authbridge-admin-error-invalid', self::messageKey( $admin->link( $remote, "Bad\0name", $sysop ) ) );
+		$this->assertSame( 'authbridge-link-error-localonly',
+			self::messageKey( $admin->link( $remote, 'Admin', $sysop ) ) );
+		$this->assertSame( 'authbridge-link-error-nosuchuser',
+			self::messageKey( $admin->link( $remote, 'No such wiki account', $sysop ) ) );
+		$this->assertSame( 'authbridge-admin-error-wikiname',
+			self::messageKey( $admin->link( $remote, 'Talk:Bad', $sysop ) ) );
+		$this->assertSame( 'authbridge-admin-error-invalid',
+			self::messageKey( $admin->link( $remote, "Bad\0name", $sysop ) ) );
 	}
 
 	public function testEndingSessionsNeedsALinkedAccount() {
@@ -208,8 +229,12 @@ class AccountAdminTest extends TestCase {
 	public function testGroupMappingAndTheWebsiteAdminUrl() {
 		$admin = $this->newAdmin( new FakeApi(), 'https://www.example.org/admin?id={id}&name={name}' );
 		$remote = new RemoteUser( 'a/b 1', 'Dana & Co', '', null, false, [ 'editors', 'staff', 'other' ], false );
-		$this->assertSame( [ 'editors' => [ 'editor' ], 'staff' => [ 'sysop', 'interface-admin' ], 'other' => [] ], $admin->groupMapping( $remote->groups ) );
-		$this->assertSame( 'https://www.example.org/admin?id=a%2Fb%201&name=Dana%20%26%20Co', $admin->adminUrl( $remote ) );
+		$this->assertSame(
+			[ 'editors' => [ 'editor' ], 'staff' => [ 'sysop', 'interface-admin' ], 'other' => [] ],
+			$admin->groupMapping( $remote->groups )
+		);
+		$this->assertSame( 'https://www.example.org/admin?id=a%2Fb%201&name=Dana%20%26%20Co',
+			$admin->adminUrl( $remote ) );
 		$this->assertNull( $this->newAdmin( new FakeApi() )->adminUrl( $remote ) );
 	}
 }

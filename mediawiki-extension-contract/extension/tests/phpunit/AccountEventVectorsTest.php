@@ -37,9 +37,13 @@ class AccountEventVectorsTest extends TestCase {
 	public function testVector( array $vector ) {
 		$doc = self::file();
 		$context = $doc['context'];
-		$verifier = new TicketVerifier( TicketVerifier::keysFromJwks( $context['jwks'] ), $context['issuer'], $context['audience'] );
+		$verifier = new TicketVerifier(
+			TicketVerifier::keysFromJwks( $context['jwks'] ), $context['issuer'], $context['audience']
+		);
 		try {
-			$action = BackChannelToken::fromClaims( $verifier->verify( $vector['token'], TicketVerifier::TYP_LOGOUT, $doc['clock'] ) );
+			$action = BackChannelToken::fromClaims(
+				$verifier->verify( $vector['token'], TicketVerifier::TYP_LOGOUT, $doc['clock'] )
+			);
 		} catch ( TicketException $e ) {
 			$this->assertTrue( $vector['expect-fail'] ?? false, "refused: {$e->getMessage()}" );
 			$this->assertSame( $vector['code'], $e->getContractCode() );

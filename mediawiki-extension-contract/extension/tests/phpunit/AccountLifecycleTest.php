@@ -84,7 +84,9 @@ class AccountLifecycleTest extends TestCase {
 			$events[BackChannelToken::ACCOUNT_EVENT] = $account;
 		}
 		// As the JSON decoder hands the verified claims over.
-		return BackChannelToken::fromClaims( json_decode( json_encode( [ 'uid' => $uid, 'sub' => $sub, 'events' => $events ] ), true ) );
+		return BackChannelToken::fromClaims( json_decode( json_encode( [
+			'uid' => $uid, 'sub' => $sub, 'events' => $events,
+		] ), true ) );
 	}
 
 	private static function userToken( User $user ): string {
@@ -114,17 +116,29 @@ class AccountLifecycleTest extends TestCase {
 		$linked = $this->linkedAccount( 'Life linked ' . $uid, $uid );
 		// Same name as the token's sub, linked to nobody: a name is never enough.
 		$namesake = $this->linkedAccount( 'Life namesake ' . $uid, self::uid() );
-		$before = [ self::userToken( $linked ), self::userToken( $namesake ), self::botPasswordHash( $namesake ), self::botPasswordHash( $linked ) ];
+		$before = [
+			self::userToken( $linked ),
+			self::userToken( $namesake ),
+			self::botPasswordHash( $namesake ),
+			self::botPasswordHash( $linked ),
+		];
 		$this->assertSame( 'ok', self::botLogin( $linked ) );
 
-		$acted = $this->lifecycle()->apply( self::token( $uid, $namesake->getName(), [ 'change' => 'disabled', 'state' => 'disabled', 'seq' => 10 ] ) );
+		$acted = $this->lifecycle()->apply( self::token( $uid, $namesake->getName(), [
+			'change' => 'disabled', 'state' => 'disabled', 'seq' => 10,
+		] ) );
 
 		$this->assertSame( 1, $acted );
-		$this->assertNotSame( $before[0], self::userToken( $linked ), 'sessions and remember-me tokens of the linked account ended' );
+		$this->assertNotSame( $before[0], self::userToken( $linked ),
+			'sessions and remember-me tokens of the linked account ended' );
 		$this->assertNotSame( $before[3], self::botPasswordHash( $linked ) );
 		$this->assertInstanceOf( InvalidPassword::class, MediaWikiServices::getInstance()->getPasswordFactory()
 			->newFromCiphertext( self::botPasswordHash( $linked ) ?: null ), 'bot passwords invalidated' );
-		$this->assertSame( [ $before[1], $before[2] ], [ self::userToken( $namesake ), self::botPasswordHash( $namesake ) ], 'the namesake is untouched' );
+		$this->assertSame(
+			[ $before[1], $before[2] ],
+			[ self::userToken( $namesake ), self::botPasswordHash( $namesake ) ],
+			'the namesake is untouched'
+		);
 		$this->assertSame( [ 'state' => 'disabled', 'seq' => 10 ],
 			( new WebsiteState( MediaWikiServices::getInstance()->getUserOptionsManager() ) )->get( $linked, true ) );
 	}
@@ -132,7 +146,9 @@ class AccountLifecycleTest extends TestCase {
 	public function testADisabledAccountIsLockedForBotPasswordsAndBlocked() {
 		$uid = self::uid();
 		$user = $this->linkedAccount( 'Life locked ' . $uid, $uid );
-		$this->lifecycle()->apply( self::token( $uid, $user->getName(), [ 'change' => 'disabled', 'state' => 'disabled', 'seq' => 3 ] ) );
+		$this->lifecycle()->apply( self::token( $uid, $user->getName(), [
+			'change' => 'disabled', 'state' => 'disabled', 'seq' => 3,
+		] ) );
 		$fresh = self::fresh( $user );
 		$this->assertTrue( $fresh->isLocked(), 'UserIsLocked' );
 		$this->assertSame( 'botpasswords-locked', self::botLogin( $fresh ) );
@@ -143,11 +159,14 @@ class AccountLifecycleTest extends TestCase {
 			return $b->getSystemBlockType();
 		}, $block instanceof \MediaWiki\Block\CompositeBlock ? $block->getOriginalBlocks() : [ $block ] );
 		$this->assertContains( LifecycleHooks::BLOCK_TYPE, $types );
-		$this->assertFalse( MediaWikiServices::getInstance()->getPermissionManager()->userCan( 'edit', $fresh, \Title::newMainPage() ) );
+		$this->assertFalse( MediaWikiServices::getInstance()->getPermissionManager()
+			->userCan( 'edit', $fresh, \Title::newMainPage() ) );
 
 		// Enabled again: not locked, not blocked, sessions kept.
 		$token = self::userToken( $user );
-		$this->lifecycle()->apply( self::token( $uid, $user->getName(), [ 'change' => 'enabled', 'state' => 'active', 'seq' => 4 ] ) );
+		$this->lifecycle()->apply( self::token( $uid, $user->getName(), [
+			'change' => 'enabled', 'state' => 'active', 'seq' => 4,
+		] ) );
 		$fresh = self::fresh( $user );
 		$this->assertFalse( $fresh->isLocked() );
 		$this->assertNull( MediaWikiServices::getInstance()->getBlockManager()->getUserBlock( $fresh, null, false ) );
@@ -157,15 +176,23 @@ class AccountLifecycleTest extends TestCase {
 	public function testALateOlderChangeNeverUndoesANewerOne() {
 		$uid = self::uid();
 		$user = $this->linkedAccount( 'Life ordered ' . $uid, $uid );
-		$this->lifecycle()->apply( self::token( $uid, 'x', [ 'change' => 'enabled', 'state' => 'active', 'seq' => 8 ] ) );
+		$this->lifecycle()->apply( self::token( $uid, 'x', [
+			'change' => 'enabled', 'state' => 'active', 'seq' => 8,
+		] ) );
 		$token = self::userToken( $user );
 		// The disable (seq 7) was retried and arrives after the enable (seq 8).
-		$this->assertSame( 0, $this->lifecycle()->apply( self::token( $uid, 'x', [ 'change' => 'disabled', 'state' => 'disabled', 'seq' => 7 ] ) ) );
+		$this->assertSame( 0, $this->lifecycle()->apply( self::token( $uid, 'x', [
+			'change' => 'disabled', 'state' => 'disabled', 'seq' => 7,
+		] ) ) );
 		$this->assertFalse( self::fresh( $user )->isLocked() );
 		$this->assertSame( $token, self::userToken( $user ), 'no sessions ended by the stale change' );
 		// The same token twice (at least once delivery): idempotent.
-		$this->lifecycle()->apply( self::token( $uid, 'x', [ 'change' => 'deleted', 'state' => 'deleted', 'seq' => 9 ] ) );
-		$this->lifecycle()->apply( self::token( $uid, 'x', [ 'change' => 'deleted', 'state' => 'deleted', 'seq' => 9 ] ) );
+		$this->lifecycle()->apply( self::token( $uid, 'x', [
+			'change' => 'deleted', 'state' => 'deleted', 'seq' => 9,
+		] ) );
+		$this->lifecycle()->apply( self::token( $uid, 'x', [
+			'change' => 'deleted', 'state' => 'deleted', 'seq' => 9,
+		] ) );
 		$this->assertTrue( self::fresh( $user )->isLocked() );
 	}
 
@@ -174,16 +201,21 @@ class AccountLifecycleTest extends TestCase {
 		// A linked account that an administrator gave a local password: the wiki's own now.
 		$user = $this->linkedAccount( 'Life local ' . $uid, $uid );
 		self::localPassword( $user );
-		$this->assertTrue( $this->newProvider( new FakeApi() )->isLocalOnly( $user->getName() ), 'set up as local-only' );
+		$this->assertTrue( $this->newProvider( new FakeApi() )->isLocalOnly( $user->getName() ),
+			'set up as local-only' );
 		$token = self::userToken( $user );
-		$this->assertSame( 0, $this->lifecycle()->apply( self::token( $uid, $user->getName(), [ 'change' => 'disabled', 'state' => 'disabled', 'seq' => 1 ] ) ) );
+		$this->assertSame( 0, $this->lifecycle()->apply( self::token( $uid, $user->getName(), [
+			'change' => 'disabled', 'state' => 'disabled', 'seq' => 1,
+		] ) ) );
 		$this->assertSame( $token, self::userToken( $user ) );
 		$this->assertFalse( self::fresh( $user )->isLocked() );
 	}
 
 	private static function localPassword( User $user ): void {
 		// Written straight into the row, as changePassword.php's LocalPasswordPrimaryAuthenticationProvider would.
-		$hash = ( new PasswordFactory( MediaWikiServices::getInstance()->getMainConfig()->get( 'PasswordConfig' ), 'pbkdf2' ) )
+		$hash = ( new PasswordFactory(
+			MediaWikiServices::getInstance()->getMainConfig()->get( 'PasswordConfig' ), 'pbkdf2'
+		) )
 			->newFromPlaintext( 'a local password 123' )->toString();
 		MediaWikiServices::getInstance()->getDBLoadBalancer()->getConnection( DB_PRIMARY )->update(
 			'user', [ 'user_password' => $hash ], [ 'user_id' => $user->getId() ], __METHOD__ );
@@ -200,12 +232,16 @@ class AccountLifecycleTest extends TestCase {
 		$res = $this->newProvider( $api )->beginPrimaryAuthentication( [ self::loginRequest( $name ) ] );
 		$this->assertSame( AuthenticationResponse::FAIL, $res->status );
 		$this->assertSame( 'authbridge-error-disabled', $res->message->getKey() );
-		$this->assertSame( [ 'state' => 'disabled', 'seq' => 20 ], $state->get( $user, true ), 'ACCOUNT_DISABLED sets it, the seq stays' );
+		$this->assertSame( [ 'state' => 'disabled', 'seq' => 20 ], $state->get( $user, true ),
+			'ACCOUNT_DISABLED sets it, the seq stays' );
 		$this->assertTrue( self::fresh( $user )->isLocked() );
 
 		$remote = [ 'id' => $uid, 'username' => $name, 'realName' => '', 'email' => null, 'emailVerified' => false,
-			'groups' => [], 'disabled' => false, 'createdAt' => '2026-01-01T00:00:00Z', 'updatedAt' => '2026-01-01T00:00:00Z' ];
-		$provider = $this->newProvider( ( new FakeApi() )->answerJson( 200, [ 'result' => 'PASS', 'user' => $remote ] ) );
+			'groups' => [], 'disabled' => false,
+			'createdAt' => '2026-01-01T00:00:00Z', 'updatedAt' => '2026-01-01T00:00:00Z' ];
+		$provider = $this->newProvider(
+			( new FakeApi() )->answerJson( 200, [ 'result' => 'PASS', 'user' => $remote ] )
+		);
 		$res = $provider->beginPrimaryAuthentication( [ self::loginRequest( $name ) ] );
 		$this->assertSame( AuthenticationResponse::PASS, $res->status );
 		$provider->postAuthentication( self::fresh( $user ), $res );
@@ -245,9 +281,14 @@ class AccountLifecycleTest extends TestCase {
 			if ( $now < $rotatedAt ) {
 				return [ 'keys' => [ $jwk( 'k1' ) ] ];
 			}
-			return [ 'keys' => $now < $rotatedAt + TicketVerifier::RETIRED_KEY_PUBLISHED ? [ $jwk( 'k2' ), $jwk( 'k1' ) ] : [ $jwk( 'k2' ) ] ];
+			return [ 'keys' => $now < $rotatedAt + TicketVerifier::RETIRED_KEY_PUBLISHED
+				? [ $jwk( 'k2' ), $jwk( 'k1' ) ]
+				: [ $jwk( 'k2' ) ] ];
 		};
-		$client = $this->getMockBuilder( ApiClient::class )->disableOriginalConstructor()->onlyMethods( [ 'fetchJwks' ] )->getMock();
+		$client = $this->getMockBuilder( ApiClient::class )
+			->disableOriginalConstructor()
+			->onlyMethods( [ 'fetchJwks' ] )
+			->getMock();
 		$client->method( 'fetchJwks' )->willReturnCallback( $served );
 		$cache = new WANObjectCache( [ 'cache' => new HashBagOStuff() ] );
 		$cache->setMockTime( $now );
@@ -267,10 +308,16 @@ class AccountLifecycleTest extends TestCase {
 		}
 		$this->assertNotNull( $latestK1 );
 		$this->assertLessThanOrEqual( $rotatedAt + 95, $latestK1, 'k1 stops verifying within the rotation window' );
-		$this->assertGreaterThanOrEqual( $rotatedAt + 64, $latestK1, 'tokens in flight still verify while the API publishes k1' );
+		$this->assertGreaterThanOrEqual( $rotatedAt + 64, $latestK1,
+			'tokens in flight still verify while the API publishes k1' );
 		// A token naming the new key is verified at once after the rotation (refetch on an unseen kid).
 		$now = $rotatedAt + 1;
-		$fresh = new JwksStore( $client, new WANObjectCache( [ 'cache' => new HashBagOStuff() ] ), new HashBagOStuff(), 'http://api.test' );
+		$fresh = new JwksStore(
+			$client,
+			new WANObjectCache( [ 'cache' => new HashBagOStuff() ] ),
+			new HashBagOStuff(),
+			'http://api.test'
+		);
 		$this->assertArrayHasKey( 'k2', $fresh->keys( 'k2' ) );
 	}
 }

@@ -72,28 +72,39 @@ class AccountOwnershipTest extends TestCase {
 
 	public function testCheckLogin() {
 		$ownership = $this->newOwnership();
-		$this->assertNull( $ownership->checkLogin( 'Nobody has this name', self::remote( 'Nobody has this name', 'x' ) ),
-			'a new name: created and linked at the first login' );
+		$this->assertNull(
+			$ownership->checkLogin( 'Nobody has this name', self::remote( 'Nobody has this name', 'x' ) ),
+			'a new name: created and linked at the first login'
+		);
 
 		$unlinked = self::passwordlessAccount( 'Unlinked bob' );
-		$this->assertSame( AccountOwnership::REFUSE_NOT_LINKED, $ownership->checkLogin( 'Unlinked bob', self::remote( 'Unlinked bob', 'b' ) ) );
+		$this->assertSame( AccountOwnership::REFUSE_NOT_LINKED,
+			$ownership->checkLogin( 'Unlinked bob', self::remote( 'Unlinked bob', 'b' ) ) );
 
 		$this->assertTrue( $ownership->link( $unlinked, 'b', AccountOwnership::ORIGIN_ADMIN, 'test' )->isOK() );
 		$this->assertNull( $ownership->checkLogin( 'Unlinked bob', self::remote( 'Unlinked bob', 'b' ) ) );
-		$this->assertSame( AccountOwnership::REFUSE_CONFLICT, $ownership->checkLogin( 'Unlinked bob', self::remote( 'Unlinked bob', 'someone-else' ) ) );
+		$this->assertSame( AccountOwnership::REFUSE_CONFLICT,
+			$ownership->checkLogin( 'Unlinked bob', self::remote( 'Unlinked bob', 'someone-else' ) ) );
 
-		$this->assertSame( AccountOwnership::REFUSE_LOCAL_ONLY, $ownership->checkLogin( 'Admin', self::remote( 'Admin', 'a' ) ),
+		$this->assertSame( AccountOwnership::REFUSE_LOCAL_ONLY,
+			$ownership->checkLogin( 'Admin', self::remote( 'Admin', 'a' ) ),
 			'the installer\'s Admin has a local password' );
 		User::newSystemUser( 'AuthBridge test system user', [ 'steal' => true ] );
 		$this->assertSame( AccountOwnership::REFUSE_LOCAL_ONLY,
-			$ownership->checkLogin( 'AuthBridge test system user', self::remote( 'AuthBridge test system user', 's' ) ) );
+			$ownership->checkLogin(
+				'AuthBridge test system user', self::remote( 'AuthBridge test system user', 's' )
+			) );
 	}
 
 	public function testAccountsLinkedBeforeThisVersionKeepLoggingIn() {
 		// Earlier versions recorded only the authbridge-id option, at every login: the row they left.
 		$user = self::passwordlessAccount( 'Legacy carol' );
 		MediaWikiServices::getInstance()->getDBLoadBalancer()->getConnection( DB_PRIMARY )->insert( 'user_properties',
-			[ 'up_user' => $user->getId(), 'up_property' => AccountOwnership::LINK_OPTION, 'up_value' => 'carol-id' ], __METHOD__ );
+			[
+				'up_user' => $user->getId(),
+				'up_property' => AccountOwnership::LINK_OPTION,
+				'up_value' => 'carol-id',
+			], __METHOD__ );
 
 		$ownership = $this->newOwnership();
 		$status = $ownership->explain( 'Legacy carol' );
@@ -106,8 +117,10 @@ class AccountOwnershipTest extends TestCase {
 	public function testLinkRecordsWhoAndUnlinkEndsIt() {
 		$user = self::passwordlessAccount( 'Linked dave' );
 		$ownership = $this->newOwnership();
-		$this->assertSame( 'linked', $ownership->link( $user, 'dave-id', AccountOwnership::ORIGIN_ADMIN, 'linkAccounts.php' )->getValue() );
-		$this->assertSame( 'unchanged', $ownership->link( $user, 'dave-id', AccountOwnership::ORIGIN_ADMIN, 'again' )->getValue() );
+		$this->assertSame( 'linked',
+			$ownership->link( $user, 'dave-id', AccountOwnership::ORIGIN_ADMIN, 'linkAccounts.php' )->getValue() );
+		$this->assertSame( 'unchanged',
+			$ownership->link( $user, 'dave-id', AccountOwnership::ORIGIN_ADMIN, 'again' )->getValue() );
 		$status = $ownership->explain( 'Linked dave' );
 		$this->assertSame( [ AccountStatus::LINKED, 'dave-id', AccountOwnership::ORIGIN_ADMIN, 'linkAccounts.php' ],
 			[ $status->state, $status->remoteId, $status->origin, $status->linkedBy ] );
@@ -119,14 +132,20 @@ class AccountOwnershipTest extends TestCase {
 
 		$this->assertSame( 'unlinked', $ownership->unlink( $user, 'test' )->getValue() );
 		$this->assertSame( AccountStatus::UNLINKED, $ownership->explain( 'Linked dave' )->state );
-		$this->assertSame( AccountOwnership::REFUSE_NOT_LINKED, $ownership->checkLogin( 'Linked dave', self::remote( 'Linked dave', 'dave-id' ) ) );
+		$this->assertSame( AccountOwnership::REFUSE_NOT_LINKED,
+			$ownership->checkLogin( 'Linked dave', self::remote( 'Linked dave', 'dave-id' ) ) );
 	}
 
 	public function testAWebsiteUserOwnsOneAccountWhenAnAdministratorLinks() {
 		$ownership = $this->newOwnership();
-		$ownership->link( self::passwordlessAccount( 'Owned erin' ), 'erin-id', AccountOwnership::ORIGIN_ADMIN, 'test' );
-		$refused = $ownership->link( self::passwordlessAccount( 'Second erin' ), 'erin-id', AccountOwnership::ORIGIN_ADMIN, 'test' );
-		$this->assertSame( [ 'authbridge-link-error-owned', [ 'erin-id', 'Owned erin' ] ], Compat::firstMessage( $refused ) );
+		$ownership->link(
+			self::passwordlessAccount( 'Owned erin' ), 'erin-id', AccountOwnership::ORIGIN_ADMIN, 'test'
+		);
+		$refused = $ownership->link(
+			self::passwordlessAccount( 'Second erin' ), 'erin-id', AccountOwnership::ORIGIN_ADMIN, 'test'
+		);
+		$this->assertSame( [ 'authbridge-link-error-owned', [ 'erin-id', 'Owned erin' ] ],
+			Compat::firstMessage( $refused ) );
 	}
 
 	public function testLocalOnlySystemAndTemporaryAccountsAreNeverLinked() {
@@ -139,7 +158,8 @@ class AccountOwnershipTest extends TestCase {
 			'authbridge-link-error-system' => $system,
 		];
 		foreach ( $cases as $key => $user ) {
-			$this->assertSame( $key, Compat::firstMessage( $ownership->link( $user, 'x', AccountOwnership::ORIGIN_ADMIN, 'test' ) )[0] );
+			$this->assertSame( $key,
+				Compat::firstMessage( $ownership->link( $user, 'x', AccountOwnership::ORIGIN_ADMIN, 'test' ) )[0] );
 			$this->assertNull( $ownership->linkedId( $user ) );
 		}
 		$this->assertSame( 'authbridge-link-error-localonly',
@@ -150,8 +170,10 @@ class AccountOwnershipTest extends TestCase {
 		$this->assertSame( AccountStatus::TEMPORARY, $temporary->explain( '~2026-17' )->state );
 		$this->assertSame( 'authbridge-link-error-temporary',
 			Compat::firstMessage( $temporary->link( $tempUser, 'x', AccountOwnership::ORIGIN_ADMIN, 'test' ) )[0] );
-		$this->assertSame( AccountOwnership::REFUSE_TEMPORARY, $temporary->checkLogin( '~2026-17', self::remote( '~2026-17', 'x' ) ) );
-		$this->assertSame( AccountOwnership::REFUSE_TEMPORARY, $temporary->checkLogin( '~2026-99', self::remote( '~2026-99', 'y' ) ),
+		$this->assertSame( AccountOwnership::REFUSE_TEMPORARY,
+			$temporary->checkLogin( '~2026-17', self::remote( '~2026-17', 'x' ) ) );
+		$this->assertSame( AccountOwnership::REFUSE_TEMPORARY,
+			$temporary->checkLogin( '~2026-99', self::remote( '~2026-99', 'y' ) ),
 			'a website name in the pattern, even without such an account' );
 	}
 
@@ -159,12 +181,15 @@ class AccountOwnershipTest extends TestCase {
 	private function withTemporaryAccounts(): AccountOwnership {
 		$services = MediaWikiServices::getInstance();
 		return new AccountOwnership(
-			new ServiceOptions( AccountOwnership::CONSTRUCTOR_OPTIONS, new HashConfig( [ 'AuthBridgeLocalOnlyUsers' => [] ] ) ),
+			new ServiceOptions(
+				AccountOwnership::CONSTRUCTOR_OPTIONS, new HashConfig( [ 'AuthBridgeLocalOnlyUsers' => [] ] )
+			),
 			$services->getDBLoadBalancer(), $services->getUserNameUtils(), $services->getUserOptionsManager(),
 			$services->getPasswordFactory(),
 			new RealTempUserConfig( [
 				'enabled' => true, 'actions' => [ 'edit' ], 'genPattern' => '~$1', 'matchPattern' => '~$1',
-				'reservedPattern' => '~$1', 'serialProvider' => [ 'type' => 'local' ], 'serialMapping' => [ 'type' => 'plain-numeric' ],
+				'reservedPattern' => '~$1', 'serialProvider' => [ 'type' => 'local' ],
+				'serialMapping' => [ 'type' => 'plain-numeric' ],
 			] ),
 			new NullLogger()
 		);
@@ -205,7 +230,8 @@ class AccountOwnershipTest extends TestCase {
 		$ownership->link( $appeared, 'henry-id', AccountOwnership::ORIGIN_ADMIN, 'test' );
 		$ownership->notePassedLogin( 'Race henry', 'henry-id' );
 		$this->assertSame( AuthenticationResponse::PASS, $gate->beginSecondaryAuthentication( $appeared, [] )->status );
-		$this->assertSame( AuthenticationResponse::ABSTAIN, $gate->beginSecondaryAuthentication( $appeared, [] )->status,
+		$this->assertSame( AuthenticationResponse::ABSTAIN,
+			$gate->beginSecondaryAuthentication( $appeared, [] )->status,
 			'the note is used once; logins that are not a website user\'s are none of its business' );
 	}
 
@@ -218,7 +244,8 @@ class AccountOwnershipTest extends TestCase {
 		] ] );
 		$ownership = $this->newOwnership();
 		$provider = $this->newProvider( $api, [], $ownership );
-		$this->assertSame( AuthenticationResponse::PASS, $provider->beginPrimaryAuthentication( [ self::loginRequest( 'Noted ian' ) ] )->status );
+		$this->assertSame( AuthenticationResponse::PASS,
+			$provider->beginPrimaryAuthentication( [ self::loginRequest( 'Noted ian' ) ] )->status );
 		$this->assertSame( 'ian-id', $ownership->takePassedLogin( 'Noted ian' ) );
 	}
 

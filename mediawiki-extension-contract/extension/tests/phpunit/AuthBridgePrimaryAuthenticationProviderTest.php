@@ -38,7 +38,9 @@ class AuthBridgePrimaryAuthenticationProviderTest extends TestCase {
 		];
 	}
 
-	private static function loginRequest( string $name, string $password = self::PASSWORD ): PasswordAuthenticationRequest {
+	private static function loginRequest(
+		string $name, string $password = self::PASSWORD
+	): PasswordAuthenticationRequest {
 		$req = new PasswordAuthenticationRequest();
 		$req->username = $name;
 		$req->password = $password;
@@ -144,7 +146,8 @@ class AuthBridgePrimaryAuthenticationProviderTest extends TestCase {
 
 	public function testOverlongLoginIsNotSent() {
 		$api = new FakeApi();
-		$res = $this->newProvider( $api )->beginPrimaryAuthentication( [ self::loginRequest( str_repeat( '[x]', 90 ) ) ] );
+		$res = $this->newProvider( $api )
+			->beginPrimaryAuthentication( [ self::loginRequest( str_repeat( '[x]', 90 ) ) ] );
 		$this->assertSame( AuthenticationResponse::ABSTAIN, $res->status );
 		$this->assertCount( 0, $api->requests );
 	}
@@ -160,9 +163,14 @@ class AuthBridgePrimaryAuthenticationProviderTest extends TestCase {
 
 	public function testEmailResolvingToAnAccountLinkedToAnotherWebsiteUserIsRefused() {
 		$user = self::newExternalAccount( 'Linked by email' );
-		$this->assertTrue( $this->newOwnership()->link( $user, 'someone-else', AccountOwnership::ORIGIN_ADMIN, 'test' )->isOK() );
-		$api = ( new FakeApi() )->answerJson( 200, [ 'result' => 'PASS', 'user' => self::remoteUser( 'Linked by email' ) ] );
-		$res = $this->newProvider( $api )->beginPrimaryAuthentication( [ self::loginRequest( 'by-email@example.org' ) ] );
+		$this->assertTrue(
+			$this->newOwnership()->link( $user, 'someone-else', AccountOwnership::ORIGIN_ADMIN, 'test' )->isOK()
+		);
+		$api = ( new FakeApi() )->answerJson( 200, [
+			'result' => 'PASS', 'user' => self::remoteUser( 'Linked by email' ),
+		] );
+		$res = $this->newProvider( $api )
+			->beginPrimaryAuthentication( [ self::loginRequest( 'by-email@example.org' ) ] );
 		$this->assertSame( AuthenticationResponse::FAIL, $res->status );
 		$this->assertSame( 'authbridge-error-conflict', $res->message->getKey() );
 	}
@@ -184,7 +192,9 @@ class AuthBridgePrimaryAuthenticationProviderTest extends TestCase {
 
 	public function testPassSyncsProfileAndOnlyMappedGroups() {
 		$user = self::newExternalAccount( 'Sync me' );
-		$remote = self::remoteUser( 'Sync me', [ 'groups' => [ 'editors', 'unmapped' ], 'email' => 'sync@example.org' ] );
+		$remote = self::remoteUser( 'Sync me', [
+			'groups' => [ 'editors', 'unmapped' ], 'email' => 'sync@example.org',
+		] );
 		$this->newOwnership()->link( $user, $remote['id'], AccountOwnership::ORIGIN_ADMIN, 'test' );
 		$ugm = MediaWikiServices::getInstance()->getUserGroupManager();
 		$ugm->addUserToGroup( $user, 'sysop' );

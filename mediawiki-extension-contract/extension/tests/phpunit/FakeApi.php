@@ -101,7 +101,9 @@ class FakeHttpRequest extends MWHttpRequest {
 		if ( $this->fakeStatus === 0 ) {
 			return Status::newFatal( $this->fakeBody );
 		}
-		return $this->fakeStatus < 400 ? Status::newGood() : Status::newFatal( 'http-bad-status', $this->fakeStatus, '' );
+		return $this->fakeStatus < 400
+			? Status::newGood()
+			: Status::newFatal( 'http-bad-status', $this->fakeStatus, '' );
 	}
 
 	/** @inheritDoc */

@@ -29,7 +29,9 @@ class PasswordHashVectorsTest extends TestCase {
 		foreach ( $doc['vectors'] as $vector ) {
 			$format = $vector['format'];
 			// A null format is about what the API recognises; PHP's crypt() knows more ($1$, $6$).
-			if ( $format !== null && ( in_array( $format, self::PHP_FORMATS, true ) || str_starts_with( $format, 'mediawiki-' ) ) ) {
+			if ( $format !== null
+				&& ( in_array( $format, self::PHP_FORMATS, true ) || str_starts_with( $format, 'mediawiki-' ) )
+			) {
 				yield $vector['name'] => [ $vector ];
 			}
 		}

@@ -57,8 +57,9 @@ class SpecialAuthBridgeTest extends TestCase {
 	}
 
 	private static function userJson( string $name ): array {
-		return [ 'id' => 'w-42', 'username' => $name, 'realName' => 'Dana L. Ocked', 'email' => 'dana@example.org', 'emailVerified' => true,
-			'groups' => [ 'editors' ], 'disabled' => false, 'createdAt' => '2026-12-01T00:00:00.000Z', 'updatedAt' => '2026-12-01T00:00:00.000Z' ];
+		return [ 'id' => 'w-42', 'username' => $name, 'realName' => 'Dana L. Ocked', 'email' => 'dana@example.org',
+			'emailVerified' => true, 'groups' => [ 'editors' ], 'disabled' => false,
+			'createdAt' => '2026-12-01T00:00:00.000Z', 'updatedAt' => '2026-12-01T00:00:00.000Z' ];
 	}
 
 	public static function provideBadSearches(): array {
@@ -85,29 +86,45 @@ class SpecialAuthBridgeTest extends TestCase {
 	}
 
 	public function testAForgedTokenDoesNothingAndSaysWhy() {
-		$lock = [ 'username' => 'Dana', 'locked' => true, 'account' => [ 'failures' => 5, 'lockedUntil' => null, 'retryAfterSeconds' => 0 ],
-			'addresses' => [ [ 'address' => '192.0.2.7', 'failures' => 5, 'lockedUntil' => '2026-12-02T09:00:00.000Z', 'retryAfterSeconds' => 290 ] ] ];
+		$lock = [ 'username' => 'Dana', 'locked' => true,
+			'account' => [ 'failures' => 5, 'lockedUntil' => null, 'retryAfterSeconds' => 0 ],
+			'addresses' => [ [
+				'address' => '192.0.2.7', 'failures' => 5,
+				'lockedUntil' => '2026-12-02T09:00:00.000Z', 'retryAfterSeconds' => 290,
+			] ] ];
 		$api = ( new FakeApi() )
 			->answerJson( 200, self::userJson( 'Dana' ) )
 			->answerJson( 200, $lock )
 			->answerJson( 200, [ 'items' => [], 'nextCursor' => null ] );
-		$html = $this->render( $api, 'Dana', [ 'wpFormIdentifier' => 'clearlocks', 'wpclearlocksconfirm' => '1', 'wpEditToken' => 'forged+\\' ], true );
+		$html = $this->render( $api, 'Dana', [
+			'wpFormIdentifier' => 'clearlocks', 'wpclearlocksconfirm' => '1', 'wpEditToken' => 'forged+\\',
+		], true );
 		$this->assertStringContainsString( self::text( 'authbridge-admin-error-token' ), $html );
 		$this->assertSame( [ 'GET', 'GET', 'GET' ], array_map( static function ( $r ) {
 			return $r['options']['method'];
 		}, $api->requests ), 'no DELETE of the lock' );
 		// The lock is shown with its time left
 		$this->assertStringContainsString( '192.0.2.7', $html );
-		$this->assertStringContainsString( self::text( 'authbridge-admin-lock-locked', MediaWikiServices::getInstance()->getLanguageFactory()->getLanguage( 'en' )->formatDuration( 290 ) ), $html );
+		$this->assertStringContainsString( self::text(
+			'authbridge-admin-lock-locked',
+			MediaWikiServices::getInstance()->getLanguageFactory()->getLanguage( 'en' )->formatDuration( 290 )
+		), $html );
 	}
 
 	public function testAMissingScopeShowsWhatIsUnavailableAndTheRest() {
 		$api = ( new FakeApi() )
 			->answerJson( 200, self::userJson( 'Dana' ) )
-			->answerJson( 200, [ 'username' => 'Dana', 'locked' => false, 'account' => [ 'failures' => 0, 'lockedUntil' => null, 'retryAfterSeconds' => 0 ], 'addresses' => [] ] )
+			->answerJson( 200, [
+				'username' => 'Dana', 'locked' => false,
+				'account' => [ 'failures' => 0, 'lockedUntil' => null, 'retryAfterSeconds' => 0 ],
+				'addresses' => [],
+			] )
 			->answerJson( 403, [ 'code' => 'FORBIDDEN', 'missingScopes' => [ 'audit:read' ] ] );
 		$html = $this->render( $api, 'Dana', [] );
-		$this->assertStringContainsString( wfMessage( 'authbridge-admin-missingscope', 'audit:read', 'GET /v1/audit' )->inLanguage( 'en' )->parse(), $html );
+		$this->assertStringContainsString(
+			wfMessage( 'authbridge-admin-missingscope', 'audit:read', 'GET /v1/audit' )->inLanguage( 'en' )->parse(),
+			$html
+		);
 		$this->assertStringContainsString( 'w-42', $html );
 		$this->assertStringContainsString( self::text( 'authbridge-admin-group-mapped', 'editors', 'editor' ), $html );
 		$this->assertStringContainsString( self::text( 'authbridge-admin-notlinked' ), $html );
@@ -116,7 +133,9 @@ class SpecialAuthBridgeTest extends TestCase {
 	public function testAnUnknownNameIsAMessageWithTheSearchForm() {
 		$api = ( new FakeApi() )->answerJson( 404, [ 'code' => 'USER_NOT_FOUND' ] );
 		$html = $this->render( $api, 'Nobody', [] );
-		$this->assertStringContainsString( wfMessage( 'authbridge-admin-nosuchuser', 'Nobody' )->inLanguage( 'en' )->parse(), $html );
+		$this->assertStringContainsString(
+			wfMessage( 'authbridge-admin-nosuchuser', 'Nobody' )->inLanguage( 'en' )->parse(), $html
+		);
 		$this->assertStringContainsString( self::text( 'authbridge-admin-search-legend' ), $html );
 		// and the search form there searches, rather than opening the same account again
 		$this->assertDoesNotMatchRegularExpression( '/action=\'[^\']*Special:AuthBridge\/Nobody/', $html );

@@ -90,7 +90,10 @@ class SsoTicketVectorsTest extends TestCase {
 			return $v['name'] === 'other-audience';
 		} ) )[0];
 		$verifier = new TicketVerifier(
-			TicketVerifier::keysFromJwks( $doc['context']['jwks'] ), $doc['context']['issuer'], $doc['context']['audience'] );
+			TicketVerifier::keysFromJwks( $doc['context']['jwks'] ),
+			$doc['context']['issuer'],
+			$doc['context']['audience']
+		);
 		$this->expectExceptionObject( new TicketException( TicketException::AUDIENCE, 'issued for another wiki' ) );
 		$verifier->verify( $vector['token'], TicketVerifier::TYP_TICKET, $doc['clock'] );
 	}

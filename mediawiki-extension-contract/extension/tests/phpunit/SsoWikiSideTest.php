@@ -113,24 +113,31 @@ class SsoWikiSideTest extends TestCase {
 		$req = new PasswordAuthenticationRequest();
 		$req->username = 'Somebody';
 		$req->password = 'pw';
-		$this->assertSame( AuthenticationResponse::ABSTAIN, $this->newProvider()->beginPrimaryAuthentication( [ $req ] )->status );
+		$this->assertSame( AuthenticationResponse::ABSTAIN,
+			$this->newProvider()->beginPrimaryAuthentication( [ $req ] )->status );
 	}
 
 	public function testProviderPassesAProvenIdentity() {
-		$res = $this->newProvider()->beginPrimaryAuthentication( [ new SsoAuthenticationRequest( $this->remote( 'Sso person' ) ) ] );
+		$res = $this->newProvider()->beginPrimaryAuthentication( [
+			new SsoAuthenticationRequest( $this->remote( 'Sso person' ) ),
+		] );
 		$this->assertSame( AuthenticationResponse::PASS, $res->status );
 		$this->assertSame( 'Sso person', $res->username );
 	}
 
 	public function testProviderRefusesLocalOnlyAccounts() {
 		// The installer's Admin has a local password: local-only, as for the password login.
-		$res = $this->newProvider()->beginPrimaryAuthentication( [ new SsoAuthenticationRequest( $this->remote( 'Admin' ) ) ] );
+		$res = $this->newProvider()->beginPrimaryAuthentication( [
+			new SsoAuthenticationRequest( $this->remote( 'Admin' ) ),
+		] );
 		$this->assertSame( AuthenticationResponse::FAIL, $res->status );
 		$this->assertSame( 'authbridge-sso-error-localonly', $res->message->getKey() );
 	}
 
 	public function testProviderRefusesNamesMediaWikiCannotUse() {
-		$res = $this->newProvider()->beginPrimaryAuthentication( [ new SsoAuthenticationRequest( $this->remote( 'lower case' ) ) ] );
+		$res = $this->newProvider()->beginPrimaryAuthentication( [
+			new SsoAuthenticationRequest( $this->remote( 'lower case' ) ),
+		] );
 		$this->assertSame( AuthenticationResponse::FAIL, $res->status );
 	}
 
@@ -171,7 +178,8 @@ class SsoWikiSideTest extends TestCase {
 		yield 'no user' => [ 200, json_encode( [ 'remember' => false, 'returnTo' => null, 'audience' => 'w' ] ) ];
 		yield 'disabled user' => [ 200, json_encode( [ 'user' => [ 'disabled' => true ] + $user, 'remember' => false,
 			'returnTo' => null, 'audience' => 'w' ] ) ];
-		yield 'remember not boolean' => [ 200, json_encode( [ 'user' => $user, 'remember' => 'yes', 'returnTo' => null, 'audience' => 'w' ] ) ];
+		yield 'remember not boolean' => [ 200, json_encode( [ 'user' => $user, 'remember' => 'yes',
+			'returnTo' => null, 'audience' => 'w' ] ) ];
 	}
 
 	/**
@@ -200,7 +208,9 @@ class SsoWikiSideTest extends TestCase {
 		$stash = new HashBagOStuff();
 		return new TicketLogin(
 			$client,
-			new JwksStore( $client, new WANObjectCache( [ 'cache' => new HashBagOStuff() ] ), $stash, 'http://api.test' ),
+			new JwksStore(
+				$client, new WANObjectCache( [ 'cache' => new HashBagOStuff() ] ), $stash, 'http://api.test'
+			),
 			new UsedTickets( $stash ),
 			$doc['context']['issuer'],
 			'wiki-a'
@@ -248,7 +258,8 @@ class SsoWikiSideTest extends TestCase {
 		$api = ( new FakeApi() )->answerJson( 200, $doc['context']['jwks'] );
 		$log = new ArrayLogger();
 		try {
-			$this->ticketLogin( $api, $log )->prove( $vector['token'], $doc['clock'], $vector['browserNonce'], $required );
+			$this->ticketLogin( $api, $log )
+				->prove( $vector['token'], $doc['clock'], $vector['browserNonce'], $required );
 			$this->fail( 'the ticket passed in another browser' );
 		} catch ( TicketException $e ) {
 			$this->assertSame( TicketException::WRONG_BROWSER, $e->getTicketCode() );
@@ -316,7 +327,8 @@ class SsoWikiSideTest extends TestCase {
 
 		$back = self::nextRequest( $request, [ BrowserNonce::COOKIE => $value ] );
 		$this->assertSame( [ $value, null ], BrowserNonce::take( $back, time() ) );
-		$this->assertSame( '', $back->response()->getCookieData( BrowserNonce::COOKIE )['value'], 'the cookie is cleared' );
+		$this->assertSame( '', $back->response()->getCookieData( BrowserNonce::COOKIE )['value'],
+			'the cookie is cleared' );
 		$again = self::nextRequest( $request, [ BrowserNonce::COOKIE => $value ] );
 		$this->assertNull( BrowserNonce::take( $again, time() )[0], 'used once' );
 	}
@@ -341,14 +353,18 @@ class SsoWikiSideTest extends TestCase {
 		// ... nor in a victim who started a flow of their own (another nonce in their session).
 		$victim = self::browser();
 		BrowserNonce::start( $victim, time() );
-		$this->assertNull( BrowserNonce::take( self::nextRequest( $victim, [ BrowserNonce::COOKIE => $planted ] ), time() )[0] );
+		$this->assertNull(
+			BrowserNonce::take( self::nextRequest( $victim, [ BrowserNonce::COOKIE => $planted ] ), time() )[0]
+		);
 	}
 
 	public function testAnOldNonceIsRefused() {
 		$request = self::browser();
 		BrowserNonce::start( $request, time() - 601 );
 		$value = $request->response()->getCookieData( BrowserNonce::COOKIE )['value'];
-		$this->assertNull( BrowserNonce::take( self::nextRequest( $request, [ BrowserNonce::COOKIE => $value ] ), time() )[0] );
+		$this->assertNull(
+			BrowserNonce::take( self::nextRequest( $request, [ BrowserNonce::COOKIE => $value ] ), time() )[0]
+		);
 	}
 
 	public function testOnlyHttpsOrLoopbackCanBindABrowser() {
@@ -356,13 +372,17 @@ class SsoWikiSideTest extends TestCase {
 			'http://wiki.example.org/' => false ] as $url => $expected
 		) {
 			$request = new FauxRequest( [], false, null, parse_url( $url, PHP_URL_SCHEME ) );
-			$request->setHeader( 'Host', parse_url( $url, PHP_URL_HOST ) . ( parse_url( $url, PHP_URL_PORT ) ? ':' . parse_url( $url, PHP_URL_PORT ) : '' ) );
+			$request->setHeader( 'Host', parse_url( $url, PHP_URL_HOST )
+				. ( parse_url( $url, PHP_URL_PORT ) ? ':' . parse_url( $url, PHP_URL_PORT ) : '' ) );
 			$this->assertSame( $expected, BrowserNonce::canBindThisBrowser( $request ), $url );
 		}
 	}
 
 	public static function provideUserAgents(): iterable {
-		yield 'Chromium' => [ 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/120.0 Safari/537.36', false ];
+		yield 'Chromium' => [
+			'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/120.0 Safari/537.36',
+			false,
+		];
 		yield 'Firefox' => [ 'Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0', false ];
 		yield 'Googlebot' => [ 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)', true ];
 		yield 'Bingbot' => [ 'Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)', true ];

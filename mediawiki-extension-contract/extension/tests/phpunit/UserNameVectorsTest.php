@@ -72,7 +72,8 @@ class UserNameVectorsTest extends TestCase {
 			} elseif ( strlen( trim( $input ) ) > 255 ) {
 				$this->assertCount( 0, $api->requests, 'longer than any website login: not sent' );
 			} elseif ( trim( $input ) !== '' ) {
-				$this->assertSame( trim( $input ), $api->jsonBody()['username'], 'a name MediaWiki refuses is sent as typed' );
+				$this->assertSame( trim( $input ), $api->jsonBody()['username'],
+					'a name MediaWiki refuses is sent as typed' );
 			}
 		} elseif ( !$provider->isLocalOnly( $expectUsable ) ) {
 			$this->assertSame( $expectUsable, $api->jsonBody()['username'] );
