@@ -12,7 +12,6 @@ use MediaWiki\Session\SessionManager;
 use MediaWiki\User\User;
 use MediaWiki\User\UserIdentityValue;
 use PHPUnit\Framework\Attributes\CoversClass;
-use PHPUnit\Framework\TestCase;
 use StatusValue;
 
 /**
@@ -25,7 +24,7 @@ use StatusValue;
  */
 #[CoversClass( AccountAdmin::class )]
 #[CoversClass( ApiClient::class )]
-class AccountAdminTest extends TestCase {
+class AccountAdminTest extends WikiTestCase {
 	use ProviderTestHelper;
 
 	private function newAdmin( FakeApi $api, string $adminUrl = '' ): AccountAdmin {

@@ -5,7 +5,6 @@ namespace MediaWiki\Extension\AuthBridge\Tests;
 use MediaWiki\Extension\AuthBridge\Lifecycle\BackChannelToken;
 use MediaWiki\Extension\AuthBridge\Sso\TicketException;
 use MediaWiki\Extension\AuthBridge\Sso\TicketVerifier;
-use PHPUnit\Framework\TestCase;
 use PHPUnit\Framework\Attributes\CoversClass;
 use PHPUnit\Framework\Attributes\DataProvider;
 
@@ -18,7 +17,7 @@ use PHPUnit\Framework\Attributes\DataProvider;
  */
 #[CoversClass( BackChannelToken::class )]
 #[CoversClass( TicketVerifier::class )]
-class AccountEventVectorsTest extends TestCase {
+class AccountEventVectorsTest extends WikiTestCase {
 	private static function file(): array {
 		$file = dirname( __DIR__, 3 ) . '/vectors/sso-account-events.json';
 		return json_decode( file_get_contents( $file ), true, 512, JSON_THROW_ON_ERROR );

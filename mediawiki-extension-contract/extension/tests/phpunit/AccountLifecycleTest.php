@@ -19,7 +19,6 @@ use MediaWiki\MediaWikiServices;
 use MediaWiki\Session\SessionManager;
 use InvalidPassword;
 use PasswordFactory;
-use PHPUnit\Framework\TestCase;
 use Psr\Log\NullLogger;
 use User;
 use WANObjectCache;
@@ -44,7 +43,7 @@ use MediaWiki\Extension\AuthBridge\AuthBridgePrimaryAuthenticationProvider;
 #[CoversClass( LifecycleHooks::class )]
 #[CoversClass( JwksStore::class )]
 #[CoversClass( AuthBridgePrimaryAuthenticationProvider::class )]
-class AccountLifecycleTest extends TestCase {
+class AccountLifecycleTest extends WikiTestCase {
 	use ProviderTestHelper;
 
 	private const BOT_PASSWORD = 'botpassword0123456789abcdefghijk';

@@ -15,7 +15,6 @@ use MediaWiki\MediaWikiServices;
 use MediaWiki\User\TempUser\RealTempUserConfig;
 use MediaWiki\User\User;
 use PHPUnit\Framework\Attributes\CoversClass;
-use PHPUnit\Framework\TestCase;
 use Psr\Log\NullLogger;
 use Wikimedia\Rdbms\IDBAccessObject;
 
@@ -32,7 +31,7 @@ use Wikimedia\Rdbms\IDBAccessObject;
 #[CoversClass( AccountOwnership::class )]
 #[CoversClass( AccountStatus::class )]
 #[CoversClass( WebsiteLinkSecondaryAuthenticationProvider::class )]
-class AccountOwnershipTest extends TestCase {
+class AccountOwnershipTest extends WikiTestCase {
 	use ProviderTestHelper;
 
 	private static function remote( string $name, string $id ): RemoteUser {

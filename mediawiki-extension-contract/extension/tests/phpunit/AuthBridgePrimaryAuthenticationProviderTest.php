@@ -14,7 +14,6 @@ use MediaWiki\Extension\AuthBridge\ProfileSync;
 use MediaWiki\MediaWikiServices;
 use PHPUnit\Framework\Attributes\CoversClass;
 use PHPUnit\Framework\Attributes\DataProvider;
-use PHPUnit\Framework\TestCase;
 use MediaWiki\User\User;
 
 /**
@@ -27,7 +26,7 @@ use MediaWiki\User\User;
 #[CoversClass( AuthBridgePrimaryAuthenticationProvider::class )]
 #[CoversClass( ProfileSync::class )]
 #[CoversClass( ApiClient::class )]
-class AuthBridgePrimaryAuthenticationProviderTest extends TestCase {
+class AuthBridgePrimaryAuthenticationProviderTest extends WikiTestCase {
 	use ProviderTestHelper;
 
 	private static function remoteUser( string $name, array $overrides = [] ): array {

@@ -4,7 +4,6 @@ namespace MediaWiki\Extension\AuthBridge\Tests;
 
 use MediaWiki\Extension\AuthBridge\Generated\ContractConstants;
 use PHPUnit\Framework\Attributes\CoversClass;
-use PHPUnit\Framework\TestCase;
 use ReflectionClass;
 
 /**
@@ -15,7 +14,7 @@ use ReflectionClass;
  * @covers \MediaWiki\Extension\AuthBridge\Generated\ContractConstants
  */
 #[CoversClass( ContractConstants::class )]
-class ContractConstantsTest extends TestCase {
+class ContractConstantsTest extends WikiTestCase {
 	private static function source(): array {
 		$file = dirname( __DIR__, 3 ) . '/contract.constants.json';
 		return json_decode( file_get_contents( $file ), true, 512, JSON_THROW_ON_ERROR )['constants'];

@@ -6,7 +6,6 @@ use MediaWiki\MediaWikiServices;
 use MediaWiki\Password\PasswordFactory;
 use PHPUnit\Framework\Attributes\CoversNothing;
 use PHPUnit\Framework\Attributes\DataProvider;
-use PHPUnit\Framework\TestCase;
 use Throwable;
 
 /**
@@ -19,7 +18,7 @@ use Throwable;
  * @coversNothing
  */
 #[CoversNothing]
-class PasswordHashVectorsTest extends TestCase {
+class PasswordHashVectorsTest extends WikiTestCase {
 
 	private const PHP_FORMATS = [ 'bcrypt', 'argon2' ];
 

@@ -13,7 +13,6 @@ use MediaWiki\Session\SessionManager;
 use MediaWiki\SpecialPage\SpecialPage;
 use MediaWiki\User\User;
 use PHPUnit\Framework\Attributes\CoversClass;
-use PHPUnit\Framework\TestCase;
 
 /**
  * Special:AuthBridge rendered for a sysop against a FakeApi: bad input and a forged token are
@@ -23,7 +22,7 @@ use PHPUnit\Framework\TestCase;
  * @covers \MediaWiki\Extension\AuthBridge\Special\SpecialAuthBridge
  */
 #[CoversClass( SpecialAuthBridge::class )]
-class SpecialAuthBridgeTest extends TestCase {
+class SpecialAuthBridgeTest extends WikiTestCase {
 	use ProviderTestHelper;
 
 	/** @var User */

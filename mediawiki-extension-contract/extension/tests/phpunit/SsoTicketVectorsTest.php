@@ -9,7 +9,6 @@ use MediaWiki\Extension\AuthBridge\Sso\TicketVerifier;
 use MediaWiki\Extension\AuthBridge\Sso\UsedTickets;
 use PHPUnit\Framework\Attributes\CoversClass;
 use PHPUnit\Framework\Attributes\DataProvider;
-use PHPUnit\Framework\TestCase;
 
 /**
  * One test per vector of vectors/sso-tickets.json (fixed test keys, fixed clock): the wiki's
@@ -24,7 +23,7 @@ use PHPUnit\Framework\TestCase;
 #[CoversClass( TicketException::class )]
 #[CoversClass( UsedTickets::class )]
 #[CoversClass( BrowserNonce::class )]
-class SsoTicketVectorsTest extends TestCase {
+class SsoTicketVectorsTest extends WikiTestCase {
 	private static function file(): array {
 		$file = dirname( __DIR__, 3 ) . '/vectors/sso-tickets.json';
 		return json_decode( file_get_contents( $file ), true, 512, JSON_THROW_ON_ERROR );

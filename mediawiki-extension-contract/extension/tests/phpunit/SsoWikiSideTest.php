@@ -23,7 +23,6 @@ use MediaWiki\MediaWikiServices;
 use MediaWiki\Request\FauxRequest;
 use PHPUnit\Framework\Attributes\CoversClass;
 use PHPUnit\Framework\Attributes\DataProvider;
-use PHPUnit\Framework\TestCase;
 use Psr\Log\NullLogger;
 use Wikimedia\ObjectCache\HashBagOStuff;
 use Wikimedia\ObjectCache\WANObjectCache;
@@ -49,7 +48,7 @@ use Wikimedia\ObjectCache\WANObjectCache;
 #[CoversClass( AutoLogin::class )]
 #[CoversClass( BrowserNonce::class )]
 #[CoversClass( ApiClient::class )]
-class SsoWikiSideTest extends TestCase {
+class SsoWikiSideTest extends WikiTestCase {
 	use ProviderTestHelper;
 
 	public static function provideReturnTo(): iterable {

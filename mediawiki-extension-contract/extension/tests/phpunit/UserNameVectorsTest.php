@@ -10,7 +10,6 @@ use MediaWiki\MediaWikiServices;
 use MediaWiki\User\UserNameUtils;
 use PHPUnit\Framework\Attributes\CoversClass;
 use PHPUnit\Framework\Attributes\DataProvider;
-use PHPUnit\Framework\TestCase;
 
 /**
  * One test per vector of vectors/usernames.json, through MediaWiki's UserNameUtils and
@@ -21,7 +20,7 @@ use PHPUnit\Framework\TestCase;
  */
 #[CoversClass( AuthBridgePrimaryAuthenticationProvider::class )]
 #[CoversClass( ApiClient::class )]
-class UserNameVectorsTest extends TestCase {
+class UserNameVectorsTest extends WikiTestCase {
 	use ProviderTestHelper;
 
 	public static function provideVectors(): iterable {

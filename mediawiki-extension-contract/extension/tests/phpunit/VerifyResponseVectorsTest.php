@@ -11,7 +11,6 @@ use MediaWiki\Extension\AuthBridge\UnexpectedResponseException;
 use MediaWiki\Extension\AuthBridge\VerifyResult;
 use PHPUnit\Framework\Attributes\CoversClass;
 use PHPUnit\Framework\Attributes\DataProvider;
-use PHPUnit\Framework\TestCase;
 
 /**
  * One test per vector of vectors/verify-responses.json: an answer of POST /v1/auth/verify
@@ -28,7 +27,7 @@ use PHPUnit\Framework\TestCase;
 #[CoversClass( VerifyResult::class )]
 #[CoversClass( RemoteUser::class )]
 #[CoversClass( UnexpectedResponseException::class )]
-class VerifyResponseVectorsTest extends TestCase {
+class VerifyResponseVectorsTest extends WikiTestCase {
 	use ProviderTestHelper;
 
 	public static function provideVectors(): iterable {

@@ -5,7 +5,6 @@ namespace MediaWiki\Extension\AuthBridge\Tests;
 use PasswordHash;
 use PHPUnit\Framework\Attributes\CoversNothing;
 use PHPUnit\Framework\Attributes\DataProvider;
-use PHPUnit\Framework\TestCase;
 
 /**
  * One test per phpass ("$P$", "$H$") and WordPress ("$wp$") vector of vectors/password-hashes.json,
@@ -20,9 +19,10 @@ use PHPUnit\Framework\TestCase;
  * @coversNothing
  */
 #[CoversNothing]
-class WordPressHashVectorsTest extends TestCase {
+class WordPressHashVectorsTest extends WikiTestCase {
 
 	public static function setUpBeforeClass(): void {
+		parent::setUpBeforeClass();
 		require_once dirname( __DIR__, 3 ) . '/scripts/wordpress-reference.php';
 		// Throws, naming the package, when WordPress is not installed: a failure, not a skip.
 		wordpressRequirePhpass();

@@ -45,10 +45,16 @@ file_put_contents( "$authBridgeDir/LocalSettings.php", "\n" . implode( "\n", [
 	'$wgGroupPermissions[\'editor\'][\'edit\'] = true;',
 	'$wgShowExceptionDetails = true;',
 ] ) . "\n", FILE_APPEND );
+require_once __DIR__ . '/FreshWiki.php';
+MediaWiki\Extension\AuthBridge\Tests\FreshWiki::snapshot( $authBridgeDir, 'wiki' );
 
 define( 'MEDIAWIKI', true );
 define( 'MW_ENTRY_POINT', 'cli' );
 define( 'MW_CONFIG_FILE', "$authBridgeDir/LocalSettings.php" );
+// As a maintenance script defines it. It also lets FreshWiki reset the service container between
+// test classes (MediaWikiServices::resetGlobalInstance() refuses after Setup.php otherwise)
+// without MW_PHPUNIT_TEST, which would change how the MediaWiki under test behaves.
+define( 'RUN_MAINTENANCE_IF_MAIN', "$authBridgeMwPath/maintenance/doMaintenance.php" );
 if ( !defined( 'MW_INSTALL_PATH' ) ) {
 	define( 'MW_INSTALL_PATH', $authBridgeMwPath );
 }
@@ -61,3 +67,5 @@ require_once "$authBridgeMwPath/includes/Setup.php";
 require_once __DIR__ . '/FakeApi.php';
 require_once __DIR__ . '/ArrayLogger.php';
 require_once __DIR__ . '/ProviderTestHelper.php';
+require_once __DIR__ . '/WikiTestCase.php';
+require_once __DIR__ . '/StartsOnAFreshWiki.php';
