@@ -38,7 +38,8 @@ export interface Gate {
   lockedBy?: CounterKey;
 }
 
-export type Reservation = { ok: true; states: CounterState[] } | { ok: false; lockedUntil: number };
+/** `byCeiling`: the account-wide ceiling refused it, not a counter's lock. */
+export type Reservation = { ok: true; states: CounterState[] } | { ok: false; lockedUntil: number; byCeiling: boolean };
 
 /**
  * The account-wide ceiling: at most `limit` password checks of one name in any `windowMs`, from
@@ -79,6 +80,8 @@ export abstract class BruteForceRepository {
   abstract isKnownAddress(username: string, addressHash: string, since: number): Promise<boolean>;
   /** Records a successful login from the address; keeps the `keep` most recent addresses of the name. */
   abstract rememberAddress(username: string, addressHash: string, now: number, keep: number): Promise<void>;
+  /** Forgets every known address of the name (its password changed). */
+  abstract forgetAddresses(username: string): Promise<void>;
   /** Counts one failure atomically and returns the counter with the lock it now has. */
   abstract count(key: CounterKey, rule: LockRule, now: number): Promise<CounterState>;
   /** Takes back `by` counted failures (they turned out to be the owner's), never below zero. */
@@ -96,7 +99,10 @@ export abstract class BruteForceRepository {
 }
 
 class Refused extends Error {
-  constructor(readonly lockedUntil: number) {
+  constructor(
+    readonly lockedUntil: number,
+    readonly byCeiling = false,
+  ) {
     super('refused');
   }
 }
@@ -203,7 +209,7 @@ export class KyselyBruteForceRepository extends BruteForceRepository {
       });
       return { ok: true, states };
     } catch (error) {
-      if (error instanceof Refused) return { ok: false, lockedUntil: error.lockedUntil };
+      if (error instanceof Refused) return { ok: false, lockedUntil: error.lockedUntil, byCeiling: error.byCeiling };
       throw error;
     }
   }
@@ -217,7 +223,7 @@ export class KyselyBruteForceRepository extends BruteForceRepository {
     await sql`insert into account_check_heads (username, last_check_at) values (${c.username}, ${big(now)})
       on conflict (username) do update set last_check_at = excluded.last_check_at`.execute(trx);
     const state = ceilingOf(await bucketsInWindow(trx, c, now), c);
-    if (state.fullUntil > now) throw new Refused(state.fullUntil);
+    if (state.fullUntil > now) throw new Refused(state.fullUntil, true);
     await sql`insert into account_check_buckets (username, bucket_start, checks) values (${c.username}, ${big(bucketStart(now, c.bucketMs))}, 1)
       on conflict (username, bucket_start) do update set checks = account_check_buckets.checks + 1`.execute(trx);
   }
@@ -253,6 +259,10 @@ export class KyselyBruteForceRepository extends BruteForceRepository {
     // with addresses of their own for ever, and the list never grows without bound.
     await sql`delete from known_addresses where username = ${username} and address_hash not in (
       select address_hash from known_addresses where username = ${username} order by last_success_at desc, address_hash limit ${keep})`.execute(this.db);
+  }
+
+  async forgetAddresses(username: string): Promise<void> {
+    await this.db.deleteFrom('known_addresses').where('username', '=', username).execute();
   }
 
   async pruneCeiling(bucketsBefore: number, knownBefore: number): Promise<number> {

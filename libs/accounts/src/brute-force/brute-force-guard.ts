@@ -78,7 +78,7 @@ export class BruteForceGuard {
     const refusedUntil = await this.counters.refusedUntil(gates, now);
     if (refusedUntil > now) return { allowed: false, retryAfterSeconds: secondsUntil(refusedUntil, now), refusedBy: 'LOCK' };
     const reservation = await this.counters.reserve(gates, now, ceiling);
-    if (!reservation.ok) return { allowed: false, retryAfterSeconds: secondsUntil(reservation.lockedUntil, now), refusedBy: 'LOCK' };
+    if (!reservation.ok) return { allowed: false, retryAfterSeconds: secondsUntil(reservation.lockedUntil, now), refusedBy: reservation.byCeiling ? 'ACCOUNT_CHECKS' : 'LOCK' };
     const counted = reservation.states;
     return {
       allowed: true,
@@ -123,6 +123,14 @@ export class BruteForceGuard {
     const now = this.clock.now().getTime();
     const counters = await this.counters.prune(now - this.settings.windowSeconds * 1000);
     return counters + (await this.counters.pruneCeiling(now - CEILING_WINDOW_MS - CEILING_BUCKET_MS, now - this.settings.knownAddressDays * 86400 * 1000));
+  }
+
+  /**
+   * After a password change or reset: whoever logged in with the old password (the thief of a
+   * phished one) no longer passes the ceiling from their address.
+   */
+  forgetAddresses(username: string): Promise<void> {
+    return this.counters.forgetAddresses(username);
   }
 
   /** Checks of the name under the ceiling in the last hour, and how long until the next is let through. */
