@@ -110,7 +110,10 @@ export class BruteForceGuard {
     const account = states.find((s) => s.kind === 'account');
     const addresses = states.filter((s) => s.kind === 'account-address' && s.failures > 0).map((s) => ({ address: s.address, ...counterJson(s, now) }));
     const accountJson = account ? counterJson(account, now) : { failures: 0, lockedUntil: null, retryAfterSeconds: 0 };
-    return { username, locked: accountJson.retryAfterSeconds > 0 || addresses.some((a) => a.retryAfterSeconds > 0), account: accountJson, addresses };
+    const ceiling = await this.counters.ceilingState(this.ceiling(username), now);
+    const checks = { lastHour: ceiling.checks, limit: this.settings.accountChecksPerHour, retryAfterSeconds: secondsUntil(ceiling.fullUntil, now) };
+    const locked = accountJson.retryAfterSeconds > 0 || addresses.some((a) => a.retryAfterSeconds > 0) || checks.retryAfterSeconds > 0;
+    return { username, locked, account: accountJson, addresses, checks };
   }
 
   /** Clears the account's counter and its per-address counters; answers whether there was anything. */
@@ -131,13 +134,6 @@ export class BruteForceGuard {
    */
   forgetAddresses(username: string): Promise<void> {
     return this.counters.forgetAddresses(username);
-  }
-
-  /** Checks of the name under the ceiling in the last hour, and how long until the next is let through. */
-  async ceilingStatus(username: string): Promise<{ checks: number; limit: number; retryAfterSeconds: number }> {
-    const now = this.clock.now().getTime();
-    const state = await this.counters.ceilingState(this.ceiling(username), now);
-    return { checks: state.checks, limit: this.settings.accountChecksPerHour, retryAfterSeconds: secondsUntil(state.fullUntil, now) };
   }
 
   private ceiling(username: string): CheckCeiling {
