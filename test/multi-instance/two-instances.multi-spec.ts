@@ -140,6 +140,34 @@ describe('two API instances on one PostgreSQL database', () => {
   bruteForce('Victim', 'round robin', (i) => `198.18.0.${(i % ADDRESSES) + 1}`);
   bruteForce('Second victim', 'in bursts of 20', (i) => `198.19.0.${(Math.floor(i / 20) % ADDRESSES) + 1}`);
 
+  it('holds 300 guesses from 300 fresh addresses, sent through both instances at once, to the ceiling of 100 checks; the owner\'s known address still passes', async () => {
+    const victim = 'Ceiling victim';
+    await call(a.url, 'POST', '/v1/users', admin, { username: victim, password: PASSWORD });
+    expect((await verify(b, victim, PASSWORD, '203.0.113.150')).body.result).toBe('PASS');
+    let next = 0;
+    const answers: HttpAnswer[] = [];
+    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+      while (next < 300) {
+        const i = next++;
+        answers.push(await verify(both()[i % 2], victim, `guess number ${i}`, i % 2 ? `2001:db8:${(0x100 + i).toString(16)}::1` : `198.20.${i >> 8}.${i & 255}`));
+      }
+    }));
+    const events: Array<{ outcome: string; passwordChecked: boolean; detail: Record<string, unknown> }> = [];
+    let cursor: string | null = null;
+    do {
+      const page: HttpAnswer = await call(a.url, 'GET', `/v1/audit?username=${encodeURIComponent(victim)}&event=verify&limit=200${cursor ? `&cursor=${cursor}` : ''}`, admin);
+      events.push(...page.body.items);
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    const checked = events.filter((e) => e.passwordChecked && e.outcome !== 'PASS').length;
+    process.stdout.write(`ceiling: 300 guesses from 300 addresses, ${checked} password checks\n`);
+    // Exactly: one head row per account serialises the instances' transactions, so none overshoots.
+    expect(checked).toBe(100);
+    expect(events.filter((e) => e.detail.refusedBy === 'ACCOUNT_CHECKS')).toHaveLength(200);
+    expect((await verify(a, victim, PASSWORD, '192.0.2.150')).body).toMatchObject({ code: 'THROTTLED' });
+    expect((await verify(a, victim, PASSWORD, '203.0.113.150')).body).toMatchObject({ result: 'PASS' });
+  });
+
   it('stops gracefully on SIGTERM while answering', async () => {
     const inFlight = verify(b, 'Made on a', PASSWORD, '203.0.113.5');
     await new Promise((r) => setTimeout(r, 5));

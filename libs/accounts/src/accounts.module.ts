@@ -1,10 +1,11 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import type { AppConfig } from '@authbridge/config';
 import { Argon2PasswordHasher, MultiFormatPasswordHasher, PasswordHasher } from '@authbridge/passwords';
-import { BruteForceRepository, DATABASE, poolUse, SourceAccountRepository, StorageModule, UserRepository, type Db } from '@authbridge/storage';
+import { BruteForceRepository, DATABASE, poolUse, ServerSecretRepository, SourceAccountRepository, StorageModule, UserRepository, type Db } from '@authbridge/storage';
 import { AuditLog } from './audit/audit-log';
 import { BruteForceGuard } from './brute-force/brute-force-guard';
 import { AccountLocks } from './brute-force/account-locks';
+import { KeyedHashes } from './brute-force/keyed-hashes';
 import { AccountsService } from './accounts.service';
 import { ClientCredentials } from './client-credentials';
 import { Clock, SystemClock } from './clock';
@@ -38,10 +39,11 @@ export class AccountsModule {
         { provide: Metrics, useFactory: (db: Db) => new Metrics().watching(() => poolUse(db)), inject: [DATABASE] },
         // Imported users keep their old hashes until their next login rehashes them to argon2id.
         { provide: PasswordHasher, useValue: new MultiFormatPasswordHasher(new Argon2PasswordHasher(config.argon2)) },
+        { provide: KeyedHashes, useFactory: (secrets: ServerSecretRepository, clock: Clock) => new KeyedHashes(secrets, clock), inject: [ServerSecretRepository, Clock] },
         {
           provide: BruteForceGuard,
-          useFactory: (counters: BruteForceRepository, clock: Clock) => new BruteForceGuard(counters, clock, config.throttle),
-          inject: [BruteForceRepository, Clock],
+          useFactory: (counters: BruteForceRepository, clock: Clock, keyed: KeyedHashes) => new BruteForceGuard(counters, clock, config.throttle, keyed),
+          inject: [BruteForceRepository, Clock, KeyedHashes],
         },
         {
           provide: OPENED_DIRECTORY,
@@ -66,7 +68,7 @@ export class AccountsModule {
         AccountNotifications,
         UserImporter,
       ],
-      exports: [Metrics, UserDirectory, AccountsService, ClientCredentials, CredentialVerifier, PasswordHasher, Clock, BruteForceGuard, AuditLog, AccountLocks, SSO_SETTINGS, SsoKeys, SsoWikis, SsoTickets, AccountNotifications, WikiNotifier, NOTIFY_SETTINGS, UserImporter],
+      exports: [Metrics, KeyedHashes, UserDirectory, AccountsService, ClientCredentials, CredentialVerifier, PasswordHasher, Clock, BruteForceGuard, AuditLog, AccountLocks, SSO_SETTINGS, SsoKeys, SsoWikis, SsoTickets, AccountNotifications, WikiNotifier, NOTIFY_SETTINGS, UserImporter],
     };
   }
 }

@@ -106,6 +106,7 @@ export class AccountsService {
       await store.users.update(user.username, { passwordHash }, now);
       return { result: undefined, event: accountEvent(before, 'password', before.disabled) };
     });
+    await this.guard.forgetAddresses(user.username);
     await this.recordChange('user.password', user.username, actor, { checkedCurrent }, 'OK', checkedCurrent);
   }
 

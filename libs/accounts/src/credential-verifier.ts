@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { VerifyContext, VerifyFailCode, VerifyResponse } from '@authbridge/contract';
 import { DomainError } from '@authbridge/contract';
 import { AuditLog } from './audit/audit-log';
-import { counterName } from './brute-force/account-locks';
 import { BruteForceGuard, type FailureResult } from './brute-force/brute-force-guard';
 import { endUserAddress, type Caller, type EndUserAddress } from './brute-force/end-user-address';
+import { KeyedHashes } from './brute-force/keyed-hashes';
 import { Metrics } from './metrics/metrics';
 import { UserDirectory } from './sources/user-directory';
 import { toUserJson } from './user-json';
@@ -20,6 +20,7 @@ export class CredentialVerifier {
     private readonly guard: BruteForceGuard,
     private readonly audit: AuditLog,
     private readonly metrics: Metrics,
+    private readonly keyed: KeyedHashes,
   ) {}
 
   async verify(rawUsername: string, password: string, context: VerifyContext = {}, caller: Caller = LOCAL_CALLER): Promise<VerifyResponse> {
@@ -31,13 +32,16 @@ export class CredentialVerifier {
       login = await this.directory.beginLogin(rawUsername);
     } catch (error) {
       // The source is down or its row unusable: no password was checked, nothing is counted.
-      if (error instanceof DomainError) await this.audit.record(this.entry({ username: counterName(rawUsername), address, caller, context }, error.code, false));
+      // Whether the name is a user's is not known here, so it is kept as a pseudonym.
+      if (error instanceof DomainError) await this.audit.record(this.entry({ username: await this.keyed.pseudonym(rawUsername), address, caller, context }, error.code, false));
       throw error;
     }
-    const outcome = { username: login.username, address, caller, context };
+    // A name that is no user is counted and audited under its pseudonym: it may be a password.
+    const counted = login.exists ? login.username : await this.keyed.pseudonym(rawUsername);
+    const outcome = { username: counted, address, caller, context };
 
-    const decision = await this.guard.begin(login.username, address);
-    if (!decision.allowed) return this.answer(outcome, { code: 'THROTTLED', retryAfterSeconds: decision.retryAfterSeconds }, false);
+    const decision = await this.guard.begin(counted, address);
+    if (!decision.allowed) return this.answer(outcome, { code: 'THROTTLED', retryAfterSeconds: decision.retryAfterSeconds, refusedBy: decision.refusedBy }, false);
 
     const started = performance.now();
     const check = await login.check(password);
@@ -49,7 +53,7 @@ export class CredentialVerifier {
       return this.answer(outcome, { code: check.outcome }, true);
     }
     // The right password is not a guess, even for a disabled account: it clears this address's failures.
-    await decision.attempt.succeeded();
+    await decision.attempt.succeeded({ remember: !check.user.disabled });
     // Disabled is only revealed to someone who knows the password.
     if (check.user.disabled) return this.answer(outcome, { code: 'ACCOUNT_DISABLED' }, true);
 
@@ -57,9 +61,11 @@ export class CredentialVerifier {
     return { result: 'PASS', user: toUserJson(check.user) };
   }
 
-  private async answer(outcome: Outcome, fail: { code: VerifyFailCode; retryAfterSeconds?: number }, passwordChecked: boolean): Promise<VerifyResponse> {
+  private async answer(outcome: Outcome, fail: { code: VerifyFailCode; retryAfterSeconds?: number; refusedBy?: string }, passwordChecked: boolean): Promise<VerifyResponse> {
     const entry = this.entry(outcome, fail.code, passwordChecked);
     if (fail.retryAfterSeconds !== undefined) entry.detail.retryAfterSeconds = fail.retryAfterSeconds;
+    // Which limit refused it, for the administrator reading the log: a lock, or the account-wide ceiling.
+    if (fail.refusedBy !== undefined) entry.detail.refusedBy = fail.refusedBy;
     await this.audit.record(entry);
     return fail.retryAfterSeconds === undefined ? { result: 'FAIL', code: fail.code } : { result: 'FAIL', code: fail.code, retryAfterSeconds: fail.retryAfterSeconds };
   }

@@ -14,3 +14,4 @@ export * from './import';
 export * from './sources';
 export * from './lifecycle';
 export * from './metrics/metrics';
+export * from './brute-force/keyed-hashes';

@@ -43,6 +43,13 @@ export interface ThrottleSettings {
   lockSeconds: number;
   maxLockSeconds: number;
   windowSeconds: number;
+  /**
+   * Password checks of one account per rolling hour from all addresses together, except from its
+   * known addresses (ASVS 2.2.1, NIST SP 800-63B 5.2.2: at most 100).
+   */
+  accountChecksPerHour: number;
+  /** How long a successful login keeps its address known to the account. */
+  knownAddressDays: number;
 }
 
 export class ConfigError extends Error {

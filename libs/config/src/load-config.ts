@@ -42,6 +42,9 @@ function throttle(env: Env): ThrottleSettings {
     lockSeconds,
     maxLockSeconds: integer(env, 'THROTTLE_MAX_LOCK_SECONDS', Math.max(900, lockSeconds), 1, 86400 * 30),
     windowSeconds: integer(env, 'THROTTLE_WINDOW_SECONDS', 43200, 1, 86400 * 30),
+    // 100 is the most ASVS 2.2.1 and NIST SP 800-63B allow; a smaller ceiling is stricter still.
+    accountChecksPerHour: integer(env, 'THROTTLE_ACCOUNT_CHECKS_PER_HOUR', 100, 1, 100),
+    knownAddressDays: integer(env, 'THROTTLE_KNOWN_ADDRESS_DAYS', 30, 1, 365),
   };
   if (settings.maxLockSeconds < lockSeconds) throw new ConfigError('THROTTLE_MAX_LOCK_SECONDS', 'must be at least THROTTLE_LOCK_SECONDS');
   return settings;

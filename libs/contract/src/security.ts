@@ -62,4 +62,14 @@ export interface AccountLockJson {
   account: LockCounterJson;
   /** One entry per end-user address with failures against this name, sorted by address. */
   addresses: Array<LockCounterJson & { address: string }>;
+  /** The account-wide ceiling (absent from APIs older than contract 1.4). */
+  checks?: CeilingJson;
+}
+
+/** Password checks of a name in the last hour under the account-wide ceiling. */
+export interface CeilingJson {
+  lastHour: number;
+  limit: number;
+  /** 0 while the ceiling lets checks through. */
+  retryAfterSeconds: number;
 }

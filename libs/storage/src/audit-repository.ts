@@ -18,7 +18,7 @@ export interface AuditRecord {
 }
 
 export interface AuditQuery {
-  username?: string;
+  username?: string | string[];
   event?: string;
   /** Events at or after this time. */
   since?: string;
@@ -60,7 +60,7 @@ export class KyselyAuditRepository extends AuditRepository {
 
   async list({ username, event, since, before, limit }: AuditQuery): Promise<AuditRecord[]> {
     let query = this.db.selectFrom('audit_events').selectAll().orderBy('at', 'desc').orderBy('id', 'desc').limit(limit);
-    if (username !== undefined) query = query.where('username', '=', username);
+    if (username !== undefined) query = typeof username === 'string' ? query.where('username', '=', username) : query.where('username', 'in', username);
     if (event !== undefined) query = query.where('event', '=', event);
     if (since !== undefined) query = query.where('at', '>=', since);
     if (before) query = query.where(sql<boolean>`(at < ${before.at} or (at = ${before.at} and id < ${before.id}))`);

@@ -38,20 +38,50 @@ export interface Gate {
   lockedBy?: CounterKey;
 }
 
-export type Reservation = { ok: true; states: CounterState[] } | { ok: false; lockedUntil: number };
+/** `byCeiling`: the account-wide ceiling refused it, not a counter's lock. */
+export type Reservation = { ok: true; states: CounterState[] } | { ok: false; lockedUntil: number; byCeiling: boolean };
+
+/**
+ * The account-wide ceiling: at most `limit` password checks of one name in any `windowMs`, from
+ * all addresses together, counted in buckets of `bucketMs`. A bucket counts while any part of it
+ * can lie in the window (so a check leaves the sum `windowMs + bucketMs` after its bucket began),
+ * which keeps every rolling window at or under the limit, never "about" it.
+ */
+export interface CheckCeiling {
+  username: string;
+  limit: number;
+  windowMs: number;
+  bucketMs: number;
+}
+
+/** The checks a name has in the ceiling's window now, and when the next one would be let through. */
+export interface CeilingState {
+  checks: number;
+  /** Epoch milliseconds; 0 when a check is let through now. */
+  fullUntil: number;
+}
 
 export abstract class BruteForceRepository {
   /**
    * Counts one attempt on every gate, in one transaction, or none of them when a gate refuses.
    * Counting before the password is checked is what keeps concurrent guesses within the limits.
    */
-  abstract reserve(gates: Gate[], now: number): Promise<Reservation>;
+  abstract reserve(gates: Gate[], now: number, ceiling?: CheckCeiling): Promise<Reservation>;
   /**
    * The lock that would refuse these gates now (0: none), read without taking any row lock, so
    * an attack on a locked account costs one SELECT per guess instead of a transaction that
    * queues behind the others on the same row. `reserve` decides for the attempts that pass.
    */
   abstract refusedUntil(gates: Gate[], now: number): Promise<number>;
+  /** Takes back the check `reserve` counted at `countedAt` under the ceiling (it was the owner's). */
+  abstract releaseCheck(ceiling: CheckCeiling, countedAt: number): Promise<void>;
+  abstract ceilingState(ceiling: CheckCeiling, now: number): Promise<CeilingState>;
+  /** Whether `username` logged in from the address with this keyed hash at or after `since`. */
+  abstract isKnownAddress(username: string, addressHash: string, since: number): Promise<boolean>;
+  /** Records a successful login from the address; keeps the `keep` most recent addresses of the name. */
+  abstract rememberAddress(username: string, addressHash: string, now: number, keep: number): Promise<void>;
+  /** Forgets every known address of the name (its password changed). */
+  abstract forgetAddresses(username: string): Promise<void>;
   /** Counts one failure atomically and returns the counter with the lock it now has. */
   abstract count(key: CounterKey, rule: LockRule, now: number): Promise<CounterState>;
   /** Takes back `by` counted failures (they turned out to be the owner's), never below zero. */
@@ -60,14 +90,19 @@ export abstract class BruteForceRepository {
   abstract get(key: CounterKey): Promise<CounterState | undefined>;
   /** The account counter and every account-address counter of a name. */
   abstract forUsername(username: string): Promise<CounterState[]>;
-  /** Deletes the counters `forUsername` returns; answers how many there were. */
+  /** Deletes the counters `forUsername` returns and the name's ceiling checks; answers how many counters there were. */
   abstract clearUsername(username: string): Promise<number>;
   /** Deletes counters whose last failure is older than `before` (they would start again anyway). */
   abstract prune(before: number): Promise<number>;
+  /** Deletes ceiling buckets that began before `bucketsBefore` and known addresses last used before `knownBefore`. */
+  abstract pruneCeiling(bucketsBefore: number, knownBefore: number): Promise<number>;
 }
 
 class Refused extends Error {
-  constructor(readonly lockedUntil: number) {
+  constructor(
+    readonly lockedUntil: number,
+    readonly byCeiling = false,
+  ) {
     super('refused');
   }
 }
@@ -127,6 +162,33 @@ function upsertFailure(executor: Kysely<Database>, key: CounterKey, rule: LockRu
     returning kind, username, address, failures, last_failure_at, locked_until`.execute(executor);
 }
 
+function bucketStart(now: number, bucketMs: number): number {
+  return now - (now % bucketMs);
+}
+
+/** The buckets of a name that still count at `now`, oldest first. */
+function bucketsInWindow(executor: Kysely<Database>, c: CheckCeiling, now: number) {
+  return executor
+    .selectFrom('account_check_buckets')
+    .select(['bucket_start', 'checks'])
+    .where('username', '=', c.username)
+    .where('bucket_start', '>', now - c.windowMs - c.bucketMs)
+    .orderBy('bucket_start')
+    .execute();
+}
+
+/** The ceiling's state from its buckets: full until enough of the oldest ones have left the window. */
+function ceilingOf(rows: Array<{ bucket_start: number | string; checks: number | string }>, c: CheckCeiling): CeilingState {
+  const checks = rows.reduce((sum, r) => sum + Number(r.checks), 0);
+  let remaining = checks;
+  for (const row of rows) {
+    if (remaining < c.limit) break;
+    remaining -= Number(row.checks);
+    if (remaining < c.limit) return { checks, fullUntil: Number(row.bucket_start) + c.windowMs + c.bucketMs };
+  }
+  return { checks, fullUntil: 0 };
+}
+
 function findCounter(executor: Kysely<Database>, key: CounterKey) {
   return executor.selectFrom('brute_force_counters').selectAll().where('kind', '=', key.kind).where('username', '=', key.username).where('address', '=', key.address).executeTakeFirst();
 }
@@ -137,18 +199,77 @@ export class KyselyBruteForceRepository extends BruteForceRepository {
     super();
   }
 
-  async reserve(gates: Gate[], now: number): Promise<Reservation> {
+  async reserve(gates: Gate[], now: number, ceiling?: CheckCeiling): Promise<Reservation> {
     try {
       const states = await this.db.transaction().execute(async (trx) => {
+        if (ceiling) await this.takeCheck(trx, ceiling, now);
         const counted: CounterState[] = [];
         for (const gate of gates) counted.push(await this.pass(trx, gate, now));
         return counted;
       });
       return { ok: true, states };
     } catch (error) {
-      if (error instanceof Refused) return { ok: false, lockedUntil: error.lockedUntil };
+      if (error instanceof Refused) return { ok: false, lockedUntil: error.lockedUntil, byCeiling: error.byCeiling };
       throw error;
     }
+  }
+
+  /**
+   * One check under the ceiling, or Refused. The upsert of the name's head row is what serialises
+   * concurrent checks of one name (on PostgreSQL it holds the row lock until commit; SQLite has one
+   * writer), so the sum read next includes every check committed before, on any instance.
+   */
+  private async takeCheck(trx: Transaction<Database>, c: CheckCeiling, now: number): Promise<void> {
+    await sql`insert into account_check_heads (username, last_check_at) values (${c.username}, ${big(now)})
+      on conflict (username) do update set last_check_at = excluded.last_check_at`.execute(trx);
+    const state = ceilingOf(await bucketsInWindow(trx, c, now), c);
+    if (state.fullUntil > now) throw new Refused(state.fullUntil, true);
+    await sql`insert into account_check_buckets (username, bucket_start, checks) values (${c.username}, ${big(bucketStart(now, c.bucketMs))}, 1)
+      on conflict (username, bucket_start) do update set checks = account_check_buckets.checks + 1`.execute(trx);
+  }
+
+  async releaseCheck(c: CheckCeiling, countedAt: number): Promise<void> {
+    await this.db
+      .updateTable('account_check_buckets')
+      .set({ checks: sql`case when checks > 0 then checks - 1 else 0 end` })
+      .where('username', '=', c.username)
+      .where('bucket_start', '=', bucketStart(countedAt, c.bucketMs))
+      .execute();
+  }
+
+  async ceilingState(c: CheckCeiling, now: number): Promise<CeilingState> {
+    return ceilingOf(await bucketsInWindow(this.db, c, now), c);
+  }
+
+  async isKnownAddress(username: string, addressHash: string, since: number): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('known_addresses')
+      .select('last_success_at')
+      .where('username', '=', username)
+      .where('address_hash', '=', addressHash)
+      .where('last_success_at', '>=', since)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async rememberAddress(username: string, addressHash: string, now: number, keep: number): Promise<void> {
+    await sql`insert into known_addresses (username, address_hash, last_success_at) values (${username}, ${addressHash}, ${big(now)})
+      on conflict (username, address_hash) do update set last_success_at = excluded.last_success_at`.execute(this.db);
+    // The most recent `keep` stay: an attacker who once knew the password cannot fill the list
+    // with addresses of their own for ever, and the list never grows without bound.
+    await sql`delete from known_addresses where username = ${username} and address_hash not in (
+      select address_hash from known_addresses where username = ${username} order by last_success_at desc, address_hash limit ${keep})`.execute(this.db);
+  }
+
+  async forgetAddresses(username: string): Promise<void> {
+    await this.db.deleteFrom('known_addresses').where('username', '=', username).execute();
+  }
+
+  async pruneCeiling(bucketsBefore: number, knownBefore: number): Promise<number> {
+    const buckets = await this.db.deleteFrom('account_check_buckets').where('bucket_start', '<', bucketsBefore).executeTakeFirst();
+    const heads = await this.db.deleteFrom('account_check_heads').where('last_check_at', '<', bucketsBefore).executeTakeFirst();
+    const known = await this.db.deleteFrom('known_addresses').where('last_success_at', '<', knownBefore).executeTakeFirst();
+    return Number(buckets.numDeletedRows) + Number(heads.numDeletedRows) + Number(known.numDeletedRows);
   }
 
   async refusedUntil(gates: Gate[], now: number): Promise<number> {
@@ -221,6 +342,7 @@ export class KyselyBruteForceRepository extends BruteForceRepository {
   }
 
   async clearUsername(username: string): Promise<number> {
+    await this.db.deleteFrom('account_check_buckets').where('username', '=', username).execute();
     const result = await this.db.deleteFrom('brute_force_counters').where('username', '=', username).where('kind', 'in', ['account', 'account-address']).executeTakeFirst();
     return Number(result.numDeletedRows);
   }

@@ -11,3 +11,4 @@ export * from './user-import-repository';
 export * from './source-account-repository';
 export * from './account-event-repository';
 export * from './account-transactions';
+export * from './server-secret-repository';

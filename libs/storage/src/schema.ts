@@ -50,6 +50,10 @@ export interface Database {
   source_accounts: SourceAccountsTable;
   account_events: AccountEventsTable;
   account_event_deliveries: AccountEventDeliveriesTable;
+  account_check_heads: AccountCheckHeadsTable;
+  account_check_buckets: AccountCheckBucketsTable;
+  known_addresses: KnownAddressesTable;
+  server_secrets: ServerSecretsTable;
 }
 
 /** One failure counter; times are epoch milliseconds so the lock arithmetic runs in SQL on both stores. */
@@ -61,6 +65,33 @@ export interface BruteForceCountersTable {
   last_failure_at: number;
   /** 0 when not locked. */
   locked_until: number;
+}
+
+/** The row a password check of a name locks while it takes the ceiling (epoch milliseconds). */
+export interface AccountCheckHeadsTable {
+  username: string;
+  last_check_at: number;
+}
+
+/** Password checks of a name in the minute starting at `bucket_start` (epoch milliseconds). */
+export interface AccountCheckBucketsTable {
+  username: string;
+  bucket_start: number;
+  checks: number;
+}
+
+/** An address a name logged in from: HMAC of the address (IPv4, or the IPv6 /64), never the address. */
+export interface KnownAddressesTable {
+  username: string;
+  address_hash: string;
+  last_success_at: number;
+}
+
+/** Keys every instance shares, made on first use; base64url. */
+export interface ServerSecretsTable {
+  name: string;
+  secret: string;
+  created_at: string;
 }
 
 export interface AuditEventsTable {

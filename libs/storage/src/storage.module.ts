@@ -4,6 +4,7 @@ import { migrateToLatest } from './migrations';
 import { UserRepository, KyselyUserRepository } from './user-repository';
 import { ClientRepository, KyselyClientRepository } from './client-repository';
 import { BruteForceRepository, KyselyBruteForceRepository } from './brute-force-repository';
+import { KyselyServerSecretRepository, ServerSecretRepository } from './server-secret-repository';
 import { AuditRepository, KyselyAuditRepository } from './audit-repository';
 import { KyselySourceAccountRepository, SourceAccountRepository } from './source-account-repository';
 import { AccountEventRepository, KyselyAccountEventRepository } from './account-event-repository';
@@ -53,8 +54,9 @@ export class StorageModule {
         { provide: AccountEventRepository, useFactory: (db: Db) => new KyselyAccountEventRepository(db), inject: [DATABASE] },
         { provide: AccountTransactions, useFactory: (db: Db) => new KyselyAccountTransactions(db), inject: [DATABASE] },
         { provide: UserImportRepository, useFactory: (db: Db) => new KyselyUserImportRepository(db), inject: [DATABASE] },
+        { provide: ServerSecretRepository, useFactory: (db: Db) => new KyselyServerSecretRepository(db), inject: [DATABASE] },
       ],
-      exports: [DATABASE, UserRepository, ClientRepository, BruteForceRepository, AuditRepository, SsoKeyRepository, UsedTicketRepository, SsoWikiRepository, SourceAccountRepository, AccountEventRepository, AccountTransactions, UserImportRepository],
+      exports: [DATABASE, UserRepository, ClientRepository, BruteForceRepository, AuditRepository, SsoKeyRepository, UsedTicketRepository, SsoWikiRepository, SourceAccountRepository, AccountEventRepository, AccountTransactions, UserImportRepository, ServerSecretRepository],
     };
   }
 }

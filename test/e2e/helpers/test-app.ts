@@ -3,7 +3,7 @@ import { Test } from '@nestjs/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import pino from 'pino';
 import request from 'supertest';
-import { AccountsService, ClientCredentials } from '@authbridge/accounts';
+import { AccountsService, ClientCredentials, Clock } from '@authbridge/accounts';
 import { loadConfig, type AppConfig } from '@authbridge/config';
 import { SCOPES, type Scope } from '@authbridge/contract';
 import { isPostgresUrl } from '@authbridge/storage';
@@ -26,15 +26,19 @@ export interface TestApp {
 /**
  * Boots the real application (real HTTP stack, real store) on a database of its own: in-memory
  * SQLite, or a fresh PostgreSQL database when TEST_DATABASE_URL is a postgres:// URL.
+ * `clock` replaces the system clock everywhere the application asks for the time.
  */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(env: Record<string, string> = {}, options: { clock?: Clock } = {}): Promise<TestApp> {
   const base = process.env.TEST_DATABASE_URL ?? 'sqlite::memory:';
   const scratch = isPostgresUrl(base) && env.DATABASE_URL === undefined ? await createScratchDatabase(base) : undefined;
   const config: AppConfig = loadConfig({ DATABASE_URL: scratch?.url ?? base, LOG_LEVEL: 'info', ...env });
   const logs: string[] = [];
   const sink = new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } });
   const logger = pino({ level: 'info', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, sink);
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
+  const builder = Test.createTestingModule({ imports: [AppModule.forRoot(config)] });
+  // A clock the test moves, for limits that span hours or days.
+  if (options.clock) builder.overrideProvider(Clock).useValue(options.clock);
+  const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: new PinoLoggerService(logger) });
   configureApp(app, config, logger);
   await app.init();

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { AuditLog, counterName, DEFAULT_AUDIT_PAGE, MAX_AUDIT_PAGE } from '@authbridge/accounts';
+import { AuditLog, auditNames, DEFAULT_AUDIT_PAGE, KeyedHashes, MAX_AUDIT_PAGE } from '@authbridge/accounts';
 import { AUDIT_EVENTS, DomainError } from '@authbridge/contract';
 import { cliContext } from '../context';
 import { printJson } from '../output';
@@ -20,8 +20,9 @@ export function registerAuditCommands(program: Command): void {
       if (!Number.isInteger(o.limit) || o.limit < 1 || o.limit > MAX_AUDIT_PAGE) throw new DomainError('VALIDATION_FAILED', `--limit must be a whole number from 1 to ${MAX_AUDIT_PAGE}.`);
       if (o.event !== undefined && !(AUDIT_EVENTS as readonly string[]).includes(o.event)) throw new DomainError('VALIDATION_FAILED', `--event must be one of ${AUDIT_EVENTS.join(', ')}.`);
       if (o.since !== undefined && Number.isNaN(Date.parse(o.since))) throw new DomainError('VALIDATION_FAILED', '--since must be a time such as 2026-11-28T12:00:00Z.');
-      const log = (await cliContext()).get(AuditLog);
-      const page = await log.list({ ...o, username: o.username === undefined ? undefined : counterName(o.username) });
+      const context = await cliContext();
+      const log = context.get(AuditLog);
+      const page = await log.list({ ...o, username: o.username === undefined ? undefined : await auditNames(context.get(KeyedHashes), o.username) });
       if (o.json) return printJson(page);
       for (const e of page.items) {
         const checked = e.event === 'verify' ? (e.passwordChecked ? ' checked' : ' not-checked') : '';

@@ -13,6 +13,10 @@ function formatLock(state: AccountLockJson): string {
     `${c.failures} failure(s)${c.retryAfterSeconds > 0 ? `, locked for ${c.retryAfterSeconds} s (until ${c.lockedUntil})` : ''}`;
   const lines = [`${state.username}: ${state.locked ? 'LOCKED' : 'not locked'}`, `  all addresses:  ${lockText(state.account)}`];
   for (const a of state.addresses) lines.push(`  ${a.address.padEnd(15)} ${lockText(a)}`);
+  if (state.checks) {
+    const { lastHour, limit, retryAfterSeconds } = state.checks;
+    lines.push(`  password checks in the last hour: ${lastHour} of ${limit}${retryAfterSeconds > 0 ? `, full for ${retryAfterSeconds} s (known addresses still pass)` : ''}`);
+  }
   return lines.join('\n');
 }
 

@@ -65,7 +65,8 @@ export class AuditLog {
     else if (event === 'sso.ticket.redeem') outcome === 'redeemed' ? this.metrics.ticket('redeemed') : this.metrics.ticket('refused', outcome);
   }
 
-  async list(query: { username?: string; event?: string; since?: string; limit?: number; cursor?: string }): Promise<AuditPage> {
+  /** `username`: one name, or every name an event may be under (a typed name and its pseudonym). */
+  async list(query: { username?: string | string[]; event?: string; since?: string; limit?: number; cursor?: string }): Promise<AuditPage> {
     const limit = Math.min(query.limit ?? DEFAULT_AUDIT_PAGE, MAX_AUDIT_PAGE);
     const rows = await this.events.list({
       username: query.username,

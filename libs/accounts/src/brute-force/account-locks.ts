@@ -1,36 +1,36 @@
 import { Injectable } from '@nestjs/common';
 import type { AccountLockJson } from '@authbridge/contract';
 import { AuditLog, type Actor } from '../audit/audit-log';
+import { UserDirectory } from '../sources/user-directory';
 import { canonicalizeUsername } from '../username';
 import { BruteForceGuard } from './brute-force-guard';
+import { counterName } from './counter-name';
+import { KeyedHashes } from './keyed-hashes';
 
-/** Counters of names that cannot exist are keyed by the input as given, cut to the longest name. */
-const MAX_COUNTER_NAME = 255;
-
-/** The name the counters of an input are kept under: its canonical form, or the trimmed input. */
-export function counterName(input: string): string {
-  const canonical = canonicalizeUsername(input);
-  return canonical.ok ? canonical.name : input.trim().slice(0, MAX_COUNTER_NAME);
-}
+export { counterName } from './counter-name';
 
 /**
  * What administrators do with locks. Any name has counters, existing or not (guesses at
- * unknown names count too), so these never answer USER_NOT_FOUND.
+ * unknown names count too), so these never answer USER_NOT_FOUND. A name that is no user is
+ * counted under its pseudonym, as the password check counted it.
  */
 @Injectable()
 export class AccountLocks {
   constructor(
     private readonly guard: BruteForceGuard,
     private readonly audit: AuditLog,
+    private readonly directory: UserDirectory,
+    private readonly keyed: KeyedHashes,
   ) {}
 
-  status(username: string): Promise<AccountLockJson> {
-    return this.guard.status(counterName(username));
+  async status(username: string): Promise<AccountLockJson> {
+    // The answer names what the administrator typed (it is theirs), never the pseudonym.
+    return { ...(await this.guard.status(await this.countedName(username))), username: counterName(username) };
   }
 
   /** Clears the account's failures from every address; answers the state before, for the caller to show. */
   async clear(username: string, actor: Actor): Promise<AccountLockJson> {
-    const name = counterName(username);
+    const name = await this.countedName(username);
     const before = await this.guard.status(name);
     await this.guard.clear(name);
     await this.audit.record({
@@ -41,6 +41,13 @@ export class AccountLocks {
       address: actor.address ?? null,
       detail: { wasLocked: before.locked, failures: before.account.failures, addresses: before.addresses.length, ...(actor.clientId === null ? { via: 'cli' } : {}) },
     });
-    return before;
+    return { ...before, username: counterName(username) };
+  }
+
+  /** The name the counters of a typed name are under: the user's name, or the pseudonym when there is no such user. */
+  private async countedName(typed: string): Promise<string> {
+    const canonical = canonicalizeUsername(typed);
+    if (canonical.ok && (await this.directory.findByUsername(canonical.name))) return canonical.name;
+    return this.keyed.pseudonym(typed);
   }
 }

@@ -1,8 +1,15 @@
 import type { ThrottleSettings } from '@authbridge/config';
 import type { AccountLockJson, LockCounterJson } from '@authbridge/contract';
-import { BruteForceRepository, type CounterKey, type CounterState, type Gate, type LockRule } from '@authbridge/storage';
+import { BruteForceRepository, type CheckCeiling, type CounterKey, type CounterState, type Gate, type LockRule } from '@authbridge/storage';
 import { Clock } from '../clock';
 import type { EndUserAddress } from './end-user-address';
+import type { KeyedHashes } from './keyed-hashes';
+
+/** The ceiling counts checks per rolling hour in one-minute buckets. */
+const CEILING_WINDOW_MS = 3600 * 1000;
+const CEILING_BUCKET_MS = 60 * 1000;
+/** Known addresses kept per account, most recent first (a phone, home, work, a few networks more). */
+export const KNOWN_ADDRESSES_KEPT = 10;
 
 export const THROTTLE_SETTINGS = Symbol('THROTTLE_SETTINGS');
 
@@ -20,11 +27,13 @@ export interface FailureResult {
 
 /** An attempt that passed the gates; the caller reports how the password check went. */
 export interface Attempt {
-  succeeded(): Promise<void>;
+  /** `remember`: the login goes on (not a disabled account), so its address becomes known to the account. */
+  succeeded(options?: { remember: boolean }): Promise<void>;
   failed(): Promise<FailureResult>;
 }
 
-export type AttemptDecision = { allowed: true; attempt: Attempt } | { allowed: false; retryAfterSeconds: number };
+/** `ACCOUNT_CHECKS`: the account-wide ceiling refused it; `LOCK`: a failure counter's lock did. */
+export type AttemptDecision = { allowed: true; attempt: Attempt } | { allowed: false; retryAfterSeconds: number; refusedBy: 'ACCOUNT_CHECKS' | 'LOCK' };
 
 /**
  * Brute-force protection after Keycloak's temporary lockout and NIST SP 800-63B 5.2.2, with three
@@ -36,6 +45,7 @@ export class BruteForceGuard {
     private readonly counters: BruteForceRepository,
     private readonly clock: Clock,
     private readonly settings: ThrottleSettings,
+    private readonly keyed: KeyedHashes,
   ) {}
 
   /**
@@ -43,6 +53,11 @@ export class BruteForceGuard {
    * hashing, and refuses it when one is locked, or when the account is locked and this address has
    * failed against it before. A fresh address still gets through an account lock: that is how the
    * owner logs in while someone else is guessing.
+   *
+   * Then the account-wide ceiling: at most `accountChecksPerHour` checks of the name in any rolling
+   * hour from all addresses together, so ever-new addresses (a botnet, IPv6 /48s) cannot buy more
+   * checks. An address the account logged in from before (forwarded by the client, within
+   * `knownAddressDays`) is not held by the ceiling, so the owner keeps access while it is full.
    */
   async begin(username: string, address: EndUserAddress): Promise<AttemptDecision> {
     const now = this.clock.now().getTime();
@@ -52,21 +67,32 @@ export class BruteForceGuard {
     const gates: Gate[] = [];
     if (perAddress) gates.push({ key: perAddress, rule: this.rule(this.settings.addressMaxFailures) });
     gates.push({ key: pair, rule: this.rule(this.settings.maxFailures), lockedBy: account });
+    // Only an address the client vouches for as the end user's can be known: the caller's own
+    // address is every end user's, so knowing it would let every guess past the ceiling.
+    const addressHash = address.isCallersOwn ? undefined : await this.keyed.address(address.key);
+    const known = addressHash !== undefined && (await this.counters.isKnownAddress(username, addressHash, now - this.settings.knownAddressDays * 86400 * 1000));
+    const ceiling = known ? undefined : this.ceiling(username);
+    // Read without a row lock first, so a guess at a full or locked account costs SELECTs only.
+    const full = ceiling ? (await this.counters.ceilingState(ceiling, now)).fullUntil : 0;
+    if (full > now) return { allowed: false, retryAfterSeconds: secondsUntil(full, now), refusedBy: 'ACCOUNT_CHECKS' };
     const refusedUntil = await this.counters.refusedUntil(gates, now);
-    if (refusedUntil > now) return { allowed: false, retryAfterSeconds: secondsUntil(refusedUntil, now) };
-    const reservation = await this.counters.reserve(gates, now);
-    if (!reservation.ok) return { allowed: false, retryAfterSeconds: secondsUntil(reservation.lockedUntil, now) };
+    if (refusedUntil > now) return { allowed: false, retryAfterSeconds: secondsUntil(refusedUntil, now), refusedBy: 'LOCK' };
+    const reservation = await this.counters.reserve(gates, now, ceiling);
+    if (!reservation.ok) return { allowed: false, retryAfterSeconds: secondsUntil(reservation.lockedUntil, now), refusedBy: reservation.byCeiling ? 'ACCOUNT_CHECKS' : 'LOCK' };
     const counted = reservation.states;
     return {
       allowed: true,
       attempt: {
         // The owner's own earlier typos from this address stop counting against the account;
         // the failures of other addresses stay (unlike Keycloak, which clears them all).
-        succeeded: async () => {
+        succeeded: async ({ remember } = { remember: true }) => {
           const ownFailures = counted[counted.length - 1].failures - 1;
           await this.counters.remove(pair);
           await this.counters.release(account, ownFailures);
           if (perAddress) await this.counters.release(perAddress);
+          // The right password was no guess: it gives its place under the ceiling back.
+          if (ceiling) await this.counters.releaseCheck(ceiling, now);
+          if (addressHash && remember) await this.counters.rememberAddress(username, addressHash, this.clock.now().getTime(), KNOWN_ADDRESSES_KEPT);
         },
         failed: async () => {
           const accountState = await this.counters.count(account, this.rule(this.settings.accountMaxFailures), this.clock.now().getTime());
@@ -84,7 +110,10 @@ export class BruteForceGuard {
     const account = states.find((s) => s.kind === 'account');
     const addresses = states.filter((s) => s.kind === 'account-address' && s.failures > 0).map((s) => ({ address: s.address, ...counterJson(s, now) }));
     const accountJson = account ? counterJson(account, now) : { failures: 0, lockedUntil: null, retryAfterSeconds: 0 };
-    return { username, locked: accountJson.retryAfterSeconds > 0 || addresses.some((a) => a.retryAfterSeconds > 0), account: accountJson, addresses };
+    const ceiling = await this.counters.ceilingState(this.ceiling(username), now);
+    const checks = { lastHour: ceiling.checks, limit: this.settings.accountChecksPerHour, retryAfterSeconds: secondsUntil(ceiling.fullUntil, now) };
+    const locked = accountJson.retryAfterSeconds > 0 || addresses.some((a) => a.retryAfterSeconds > 0) || checks.retryAfterSeconds > 0;
+    return { username, locked, account: accountJson, addresses, checks };
   }
 
   /** Clears the account's counter and its per-address counters; answers whether there was anything. */
@@ -92,9 +121,23 @@ export class BruteForceGuard {
     return (await this.counters.clearUsername(username)) > 0;
   }
 
-  /** Deletes counters that have had no failure for windowSeconds and hold no lock. */
-  prune(): Promise<number> {
-    return this.counters.prune(this.clock.now().getTime() - this.settings.windowSeconds * 1000);
+  /** Deletes counters that have had no failure for windowSeconds and hold no lock, ceiling checks out of the window, and expired known addresses. */
+  async prune(): Promise<number> {
+    const now = this.clock.now().getTime();
+    const counters = await this.counters.prune(now - this.settings.windowSeconds * 1000);
+    return counters + (await this.counters.pruneCeiling(now - CEILING_WINDOW_MS - CEILING_BUCKET_MS, now - this.settings.knownAddressDays * 86400 * 1000));
+  }
+
+  /**
+   * After a password change or reset: whoever logged in with the old password (the thief of a
+   * phished one) no longer passes the ceiling from their address.
+   */
+  forgetAddresses(username: string): Promise<void> {
+    return this.counters.forgetAddresses(username);
+  }
+
+  private ceiling(username: string): CheckCeiling {
+    return { username, limit: this.settings.accountChecksPerHour, windowMs: CEILING_WINDOW_MS, bucketMs: CEILING_BUCKET_MS };
   }
 
   private failureResult(states: CounterState[], now: number): FailureResult {

@@ -1,7 +1,7 @@
 import { DomainError } from '@authbridge/contract';
 import { PasswordHasher } from '@authbridge/passwords';
 import { UserRepository, type UserRecord } from '@authbridge/storage';
-import { counterName } from '../brute-force/account-locks';
+import { counterName } from '../brute-force/counter-name';
 import { Clock } from '../clock';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { canonicalizeUsername, usernamePrefix } from '../username';
@@ -19,10 +19,11 @@ export class LocalUserDirectory extends UserDirectory {
   async beginLogin(typed: string): Promise<LoginAttempt> {
     const canonical = canonicalizeUsername(typed);
     const username = canonical.ok ? canonical.name : counterName(typed);
+    const user = canonical.ok ? await this.users.findByUsername(username) : undefined;
     return {
       username,
+      exists: user !== undefined,
       check: async (password) => {
-        const user = canonical.ok ? await this.users.findByUsername(username) : undefined;
         // Unknown users and users without a password cost a full verification against a dummy hash,
         // so response time does not tell an attacker which names exist.
         const check = await this.hasher.verify(user?.passwordHash ?? (await this.hasher.dummyHash()), password);

@@ -4,7 +4,7 @@ import { MAPPABLE_HASH_FORMATS, type MappableHashFormat } from '@authbridge/conf
 import { DomainError } from '@authbridge/contract';
 import { PasswordHasher, recognizeHashFormat } from '@authbridge/passwords';
 import type { UserRecord } from '@authbridge/storage';
-import { counterName } from '../brute-force/account-locks';
+import { counterName } from '../brute-force/counter-name';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { canonicalizeUsername } from '../username';
 import type { AccountSource, PasswordRule, SourceAccount } from './account-source';
@@ -38,8 +38,9 @@ export class SourceUserDirectory extends UserDirectory {
     const user = await this.findByLogin(typed);
     const canonical = canonicalizeUsername(typed);
     const username = user?.username ?? (canonical.ok ? canonical.name : counterName(typed));
-    if (this.source.checkPassword) return { username, check: (password) => this.remoteCheck(user, typed, password) };
-    return { username, check: (password) => this.check(user, password) };
+    const exists = user !== undefined;
+    if (this.source.checkPassword) return { username, exists, check: (password) => this.remoteCheck(user, typed, password) };
+    return { username, exists, check: (password) => this.check(user, password) };
   }
 
   /**

@@ -5,8 +5,13 @@ export type LoginCheck = { outcome: 'PASS'; user: UserRecord } | { outcome: 'WRO
 
 /** One login in progress: the name it is counted under, and the password check (always a full hash's cost). */
 export interface LoginAttempt {
-  /** The name brute-force counters and the audit log use: the user's wiki name when known. */
+  /** The user's wiki name when there is such a user, else the typed name in one spelling (counterName). */
   readonly username: string;
+  /**
+   * Whether the name is a user's. When not, the counters and the audit log keep a pseudonym
+   * instead of `username` (people type passwords into the name field).
+   */
+  readonly exists: boolean;
   check(password: string): Promise<LoginCheck>;
 }
 

@@ -11,6 +11,7 @@ import { migration as sourceAccounts } from './2026-12-02-300-source-accounts';
 import { migration as clientRotationAndLastUse } from './2026-12-02-301-client-rotation-and-last-use';
 import { migration as usersEmailIndex } from './2026-12-02-500-users-email-index';
 import { migration as usersCreatedByImport } from './2026-12-02-510-users-created-by-import';
+import { migration as accountCheckCeiling } from './2026-12-02-520-account-check-ceiling';
 
 /**
  * Every migration, in the order they run: the one list, so the built API, the CLI and the tests
@@ -31,6 +32,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['2026-12-02-301-client-rotation-and-last-use', clientRotationAndLastUse],
   ['2026-12-02-500-users-email-index', usersEmailIndex],
   ['2026-12-02-510-users-created-by-import', usersCreatedByImport],
+  ['2026-12-02-520-account-check-ceiling', accountCheckCeiling],
 ];
 
 class InCodeMigrationProvider implements MigrationProvider {

@@ -10,7 +10,7 @@ namespace MediaWiki\Extension\AuthBridge\Generated;
  */
 final class ContractConstants {
 	/** The contract's semantic version (openapi.json info.version). A breaking change to openapi.json needs a new major part. */
-	public const CONTRACT_VERSION = '1.3.0';
+	public const CONTRACT_VERSION = '1.4.0';
 	/** A wiki's id ($wgAuthBridgeWikiId, a ticket's aud): 1-64 letters, digits, dots, dashes or underscores. */
 	public const WIKI_ID_PATTERN = '/^[A-Za-z0-9._-]{1,64}$/';
 	/** The website's own id of a user (its users table's id): 1-64 letters, digits or _ . : -. */
