@@ -353,16 +353,26 @@ describe('USER_SOURCE=http against a node server standing in for the endpoint (b
     ['headers, then a body that never ends', (_req: unknown, res: http.ServerResponse) => { res.writeHead(200, { 'content-type': 'application/json' }); res.write('{"users": ['); }, `no answer within ${TIMEOUT_MS} ms`],
   ])('%s: 503 SOURCE_UNAVAILABLE, a log line with the reason, no stack, no crash', async (_what, answer, reason) => {
     fake.answer = answer;
+    const before = t.logs.length;
     const started = Date.now();
     const res = await verify('fake.user', 'Fake pass 42').expect(503);
     expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 1500);
     expect(validate('problem', res.body)).toEqual([]);
     expect(res.body.code).toBe('SOURCE_UNAVAILABLE');
     expect(JSON.stringify(res.body)).not.toMatch(/oops|PDOException|endpoint\.php|at .*\.[jt]s|Fake pass/);
-    const line = t.logs.find((l) => l.includes('the user source did not answer') && l.includes(reason));
+    const line = t.logs.slice(before).find((l) => l.includes('the user source did not answer') && l.includes(reason));
     expect(line).toBeDefined();
     expect(line).not.toContain('Fake pass 42');
     expect(line).not.toContain(SECRET);
+    await stillServes();
+  });
+
+  it('a list answer without "more" (a field the action requires) is 503 SOURCE_UNAVAILABLE, not a silently short list', async () => {
+    fake.answer = json(200, { users: [fake.user] });
+    const before = t.logs.length;
+    const res = await t.http.get('/v1/users?limit=10').set(bearer(t.secrets['users:read'])).expect(503);
+    expect(res.body.code).toBe('SOURCE_UNAVAILABLE');
+    expect(t.logs.slice(before).join('')).toMatch(/the user source did not answer.*"list".*more/);
     await stillServes();
   });
 
@@ -408,5 +418,21 @@ describe('USER_SOURCE=http against a node server standing in for the endpoint (b
     expect(lines.length).toBeGreaterThanOrEqual(2);
     expect(lines.join('')).not.toContain('nul\\u0000name');
     await stillServes();
+  });
+
+  // Last: a failed start takes over Nest's static logger, so the earlier app's log lines would go elsewhere.
+  it('start-up stops naming USER_SOURCE_URL when the URL answers the ping with 200 but no {"ok": true} (a web page, not the endpoint)', async () => {
+    const page = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Welcome to our website</body></html>'));
+    const port = await freePort();
+    await new Promise<void>((resolve) => page.listen(port, '127.0.0.1', resolve));
+    try {
+      const error = await createTestApp({ USER_SOURCE: 'http', USER_SOURCE_URL: `http://127.0.0.1:${port}/`, USER_SOURCE_SECRET: SECRET }).catch((e) => e);
+      expect(error).toBeInstanceOf(ConfigError);
+      expect(error.message).toMatch(/^USER_SOURCE_URL: .*ping/);
+      expect(error.message).not.toContain(SECRET);
+    } finally {
+      page.closeAllConnections();
+      await new Promise((resolve) => page.close(resolve));
+    }
   });
 });
