@@ -293,6 +293,21 @@ describe('USER_SOURCE=http against the example endpoint (php -S endpoint.php, SQ
       }
     });
 
+    it('the endpoint down (php -S stopped) is 503 SOURCE_UNAVAILABLE at once, readiness says so; it works again when php is back', async () => {
+      await endpoint.stop();
+      try {
+        const started = Date.now();
+        const res = await verify('jane.smith', 'Jane pass 42').expect(503);
+        expect(res.body.code).toBe('SOURCE_UNAVAILABLE');
+        expect(Date.now() - started).toBeLessThan(TIMEOUT_MS);
+        await t.http.get('/health/ready').expect(503);
+      } finally {
+        await endpoint.start(SECRET);
+      }
+      expect(await passesAgain()).toMatchObject({ result: 'PASS' });
+      await t.http.get('/health/ready').expect(200);
+    });
+
     it('a wrong USER_SOURCE_SECRET stops start-up naming the setting, without the secret', async () => {
       const error = await createTestApp({ USER_SOURCE: 'http', USER_SOURCE_URL: endpoint.url, USER_SOURCE_SECRET: OTHER_SECRET }).catch((e) => e);
       expect(error).toBeInstanceOf(ConfigError);
