@@ -5,7 +5,7 @@
 // requests AuthBridge sends are checked against the contract's schemas.
 import { jest } from '@jest/globals';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
@@ -168,6 +168,23 @@ describe('USER_SOURCE=http against the example endpoint (php -S endpoint.php, SQ
     it('refuses a wrong secret with 401 and no user data', async () => {
       const res = await endpoint.call({ action: 'lookup', by: 'login', value: 'jane.smith' }, OTHER_SECRET);
       expect(res).toEqual({ status: 401, body: { error: 'unauthorized' } });
+    });
+
+    it('reads the Authorization header whatever its case where the server gives no HTTP_AUTHORIZATION (Apache with mod_php)', async () => {
+      // A router that hides HTTP_AUTHORIZATION, as such servers do; fetch sends the name in lower case.
+      const router = path.join(dir, 'no-http-authorization.php');
+      writeFileSync(router, `<?php unset($_SERVER['HTTP_AUTHORIZATION']); require ${JSON.stringify(path.join(EXAMPLE, 'endpoint.php'))};\n`);
+      const port = await freePort();
+      const child = spawn('php', ['-S', `127.0.0.1:${port}`, router], { env: { ...process.env, AUTHBRIDGE_SOURCE_SECRET: SECRET, EXAMPLE_USERS_DB: endpoint.db }, stdio: ['ignore', 'pipe', 'pipe'] });
+      captureOutput(child);
+      try {
+        const ping = (headers: Record<string, string>) => httpRequest(`http://127.0.0.1:${port}/`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{"action":"ping"}' });
+        await waitFor('php -S without HTTP_AUTHORIZATION', async () => (await ping({})).status === 401, { child });
+        for (const name of ['authorization', 'Authorization', 'AUTHORIZATION']) expect(((await ping({ [name]: `Bearer ${SECRET}` })).status)).toBe(200);
+        expect((await ping({ authorization: `Bearer ${OTHER_SECRET}` })).status).toBe(401);
+      } finally {
+        await stopChild(child);
+      }
     });
   });
 
