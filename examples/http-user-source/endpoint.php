@@ -40,7 +40,10 @@ if ( ( $_SERVER['REQUEST_METHOD'] ?? '' ) !== 'POST' ) {
 	answer( 405, [ 'error' => 'POST only' ] );
 }
 $secret = (string)getenv( 'AUTHBRIDGE_SOURCE_SECRET' );
-$authorization = $_SERVER['HTTP_AUTHORIZATION'] ?? ( function_exists( 'getallheaders' ) ? ( getallheaders()['Authorization'] ?? '' ) : '' );
+// Header names are case-insensitive and AuthBridge sends "authorization"; where the server sets no
+// HTTP_AUTHORIZATION (Apache with mod_php), getallheaders() keeps the case the client sent.
+$authorization = $_SERVER['HTTP_AUTHORIZATION']
+	?? ( function_exists( 'getallheaders' ) ? ( array_change_key_case( getallheaders(), CASE_LOWER )['authorization'] ?? '' ) : '' );
 // hash_equals: the comparison takes as long whatever the first wrong character.
 if ( strlen( $secret ) < 16 || !hash_equals( 'Bearer ' . $secret, (string)$authorization ) ) {
 	answer( 401, [ 'error' => 'unauthorized' ] );

@@ -22,14 +22,17 @@ export class HttpAccountSource implements AccountSource {
   }
 
   async check(): Promise<void> {
-    let status: number;
+    let answer: { status: number; text: string };
     try {
-      status = (await this.send({ action: 'ping' }, true)).status;
+      answer = await this.send({ action: 'ping' });
     } catch (error) {
       throw new ConfigError('USER_SOURCE_URL', `the endpoint does not answer (${(error as Error).message})`);
     }
-    if (status === 401 || status === 403) throw new ConfigError('USER_SOURCE_SECRET', `the endpoint refused it (HTTP ${status})`);
-    if (status !== 200) throw new ConfigError('USER_SOURCE_URL', `the endpoint answered the ping with HTTP ${status}, not 200`);
+    if (answer.status === 401 || answer.status === 403) throw new ConfigError('USER_SOURCE_SECRET', `the endpoint refused it (HTTP ${answer.status})`);
+    if (answer.status !== 200) throw new ConfigError('USER_SOURCE_URL', `the endpoint answered the ping with HTTP ${answer.status}, not 200`);
+    // A URL that points at a web page answers 200 too: without this, start-up would pass and every login fail.
+    const pong = parseObject(answer.text);
+    if (typeof pong !== 'object' || pong.ok !== true) throw new ConfigError('USER_SOURCE_URL', 'the answer to the ping is not {"ok": true}: is this the endpoint?');
   }
 
   async ping(): Promise<void> {
@@ -55,8 +58,10 @@ export class HttpAccountSource implements AccountSource {
   async list({ afterId, loginPrefix, limit }: { afterId?: string; loginPrefix: string; limit: number }): Promise<SourcePage> {
     const body = await this.call({ action: 'list', afterId: afterId ?? null, prefix: loginPrefix, limit });
     const users = this.users(body);
+    // Without "more", a page short of limit would silently end the list.
+    if (typeof body.more !== 'boolean') return this.unavailable('the list answer has no boolean "more"', 'list');
     const page = await sourcePage(users.slice(0, limit), limit, (user) => toAccount(user));
-    return { ...page, more: body.more === true };
+    return { ...page, more: body.more };
   }
 
   /** The endpoint checks the password of the account found (its id), or of what was typed when none was. */
@@ -89,23 +94,19 @@ export class HttpAccountSource implements AccountSource {
   private async call(request: Record<string, unknown>): Promise<Record<string, unknown>> {
     let answer: { status: number; text: string };
     try {
-      answer = await this.send(request, false);
+      answer = await this.send(request);
     } catch (error) {
       return this.unavailable((error as Error).message, request.action);
     }
     if (answer.status !== 200) return this.unavailable(`HTTP ${answer.status}`, request.action);
-    let body: unknown;
-    try {
-      body = JSON.parse(answer.text);
-    } catch {
-      return this.unavailable('the body is not JSON', request.action);
-    }
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) return this.unavailable('the body is not a JSON object', request.action);
-    return body as Record<string, unknown>;
+    const body = parseObject(answer.text);
+    if (body === 'not JSON') return this.unavailable('the body is not JSON', request.action);
+    if (body === undefined) return this.unavailable('the body is not a JSON object', request.action);
+    return body;
   }
 
   /** POST with the deadline covering connect, headers and body; the body is read at most maxBytes + 1 far. */
-  private async send(request: Record<string, unknown>, statusOnly: boolean): Promise<{ status: number; text: string }> {
+  private async send(request: Record<string, unknown>): Promise<{ status: number; text: string }> {
     const signal = AbortSignal.timeout(this.settings.timeoutMs);
     try {
       const response = await fetch(this.settings.url, {
@@ -115,10 +116,6 @@ export class HttpAccountSource implements AccountSource {
         redirect: 'manual',
         signal,
       });
-      if (statusOnly) {
-        await response.body?.cancel();
-        return { status: response.status, text: '' };
-      }
       const declared = Number(response.headers.get('content-length') ?? 0);
       if (declared > this.settings.maxBytes) {
         await response.body?.cancel();
@@ -145,6 +142,17 @@ export class HttpAccountSource implements AccountSource {
     this.logger.warn({ msg: 'the user source did not answer', action: typeof action === 'string' ? action : undefined, reason });
     throw sourceUnavailable();
   }
+}
+
+/** The body as a JSON object; 'not JSON' when it does not parse, undefined when it is another JSON value. */
+function parseObject(text: string): Record<string, unknown> | 'not JSON' | undefined {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return 'not JSON';
+  }
+  return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
 }
 
 /** A user object of the contract (http-user-source-response.schema.json, $defs.user) as a SourceAccount. */
