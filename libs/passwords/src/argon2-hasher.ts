@@ -8,6 +8,16 @@ export interface Argon2Parameters {
   parallelism: number;
 }
 
+/**
+ * node-argon2 writes the parameters as `m=…,p=…,t=…`; the reference implementation, libsodium and
+ * PHP's password_verify write and read only `m=…,t=…,p=…`, and PHP answers false for the other
+ * order. Hashes leave AuthBridge (`users export --with-hashes` to a PHP website), so they are
+ * written in the reference order; node-argon2 reads both.
+ */
+function inReferenceOrder(hash: string): string {
+  return hash.replace(/^(\$argon2id?\$v=\d+\$)m=(\d+),p=(\d+),t=(\d+)\$/, '$1m=$2,t=$4,p=$3$');
+}
+
 export class Argon2PasswordHasher extends PasswordHasher {
   private dummy?: Promise<string>;
 
@@ -15,13 +25,14 @@ export class Argon2PasswordHasher extends PasswordHasher {
     super();
   }
 
-  hash(password: string): Promise<string> {
-    return argon2.hash(password, {
+  async hash(password: string): Promise<string> {
+    const hash = await argon2.hash(password, {
       type: argon2.argon2id,
       memoryCost: this.params.memoryKiB,
       timeCost: this.params.timeCost,
       parallelism: this.params.parallelism,
     });
+    return inReferenceOrder(hash);
   }
 
   async verify(hash: string, password: string): Promise<PasswordCheck> {
