@@ -116,7 +116,7 @@ class SpecialAuthBridgeTest extends TestCase {
 		$html = $this->renderLock( [ 'checks' => [ 'lastHour' => 37, 'limit' => 100, 'retryAfterSeconds' => 0 ] ] );
 		$this->assertStringContainsString( '<p class="authbridge-admin-ceiling">'
 			. self::text( 'authbridge-admin-lock-checks', 37, 100 ) . '</p>', $html );
-		$this->assertStringContainsString( 'Password checks in the last hour: 37 of 100', $html );
+		$this->assertStringContainsString( 'Password checks in the last hour: 37 of 100.', $html );
 	}
 
 	public function testAFullCeilingSaysHowLongNewAddressesWaitAndThatKnownOnesGetIn() {
