@@ -3,7 +3,9 @@
 // clears it, and the user logs in; ends the user's wiki sessions; links and unlinks a wiki
 // account; a non-sysop gets a permission error; every action is in Special:Log; bad input
 // (empty search, 10,000 characters, NUL, a forged token) is a translated message; a credential
-// without audit:read shows what is unavailable and why. Screenshots of the search and account
+// without audit:read shows what is unavailable and why. The account-wide ceiling is shown: the
+// five checks, and once 100 wrong passwords from 100 addresses fill it, how long new addresses
+// wait and that known ones still get in. Screenshots of the search and account
 // pages are taken and their visible text asserted. Fails, never skips, when a part is missing.
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { createRequire } from 'node:module';
@@ -44,6 +46,9 @@ jest.setTimeout(90000);
 
 const DANA = { username: 'Dana Locked', password: 'Dana website 42', email: 'Dana.Locked@example.org', realName: 'Dana L. Ocked', emailVerified: true, groups: ['editors', 'newsletter'] };
 const GUS = { username: 'Gus Plain', password: 'Gus website 42', email: 'gus@example.org', emailVerified: true };
+const FAY = { username: 'Fay Guessed', password: 'Fay website 42', email: 'fay@example.org', emailVerified: true };
+/** THROTTLE_ACCOUNT_CHECKS_PER_HOUR's default, and the most it may be. */
+const CEILING = 100;
 const ADMIN_URL = 'https://www.example.org/admin/users/{id}?name={name}';
 
 describe(`Special:AuthBridge (${harness.mediawikiLabel()})`, () => {
@@ -60,6 +65,7 @@ describe(`Special:AuthBridge (${harness.mediawikiLabel()})`, () => {
     .replace(/\{\{PLURAL:(\d+)\|([^|}]*)\|([^}]*)\}\}/g, (_, n: string, one: string, other: string) => (n === '1' ? one : other));
   const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
   const stripTags = (s: string) => s.replace(/<[^>]+>/g, '');
+  const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const content = async (page: Page) => oneLine(await page.innerText('#mw-content-text'));
   const special = (sub = '') => `${wiki.url}/index.php?title=Special:AuthBridge${sub ? `/${encodeURIComponent(sub)}` : ''}`;
 
@@ -134,6 +140,8 @@ describe(`Special:AuthBridge (${harness.mediawikiLabel()})`, () => {
       expect(account).toContain(await msg('authbridge-admin-notlinked'));
       expect(account).toContain(await msg('authbridge-admin-locked-yes'));
       expect(account).toMatch(new RegExp((await msg('authbridge-admin-lock-locked', ['XX'])).replace('XX', '.+')));
+      // Five wrong passwords were checked; the right one was refused by the lock unchecked.
+      expect(oneLine(await page.innerText('p.authbridge-admin-ceiling'))).toBe(await msg('authbridge-admin-lock-checks', ['5', String(CEILING)]));
       expect(account).toContain('WRONG_PASSWORD');
       expect(account).toContain('THROTTLED');
       expect(await page.getAttribute(`a:text("${await msg('authbridge-admin-websiteadmin')}")`, 'href'))
@@ -143,11 +151,51 @@ describe(`Special:AuthBridge (${harness.mediawikiLabel()})`, () => {
       const cleared = await content(page);
       expect(cleared).toContain(await msg('authbridge-admin-clearlocks-done', [DANA.username, '']));
       expect(cleared).toContain(await msg('authbridge-admin-locked-no'));
+      // Clearing the counters empties the account's ceiling too (SPEC.md).
+      expect(cleared).toContain(await msg('authbridge-admin-lock-checks', ['0', String(CEILING)]));
       await harness.saveScreenshot(page, `authbridge-account-cleared-${harness.mediawikiLabel()}`);
     });
 
     const after = await harness.withPage(browser, (page) => harness.formLogin(page, wiki.url, DANA.username, DANA.password));
     expect(after).toMatchObject({ error: null, userName: DANA.username });
+  });
+
+  it('a full account-wide ceiling: the page shows 100 of 100, how long new addresses wait, and that known addresses still get in', async () => {
+    await api.createUser(FAY);
+    // A botnet: one wrong password from each of 100 addresses the wiki forwards as the end user's.
+    const verify = (ip: string) => fetch(`${api.url}/v1/auth/verify`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${wikiSecret}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ username: FAY.username, password: `guess from ${ip}`, context: { ip } }),
+    }).then(async (res) => ({ status: res.status, body: await res.json() as { code?: string; retryAfterSeconds?: number } }));
+    for (let i = 1; i <= CEILING; i++) {
+      // From the 30th on the account lock answers THROTTLED too, but still checks fresh addresses.
+      const { status, body } = await verify(`198.18.0.${i}`);
+      expect(status).toBe(200);
+      expect(['WRONG_PASSWORD', 'THROTTLED']).toContain(body.code);
+    }
+    // The 101st fresh address is held by the ceiling: about an hour, longer than any lock (15 min).
+    const held = await verify('198.19.0.1');
+    expect(held.body.code).toBe('THROTTLED');
+    expect(held.body.retryAfterSeconds).toBeGreaterThan(900);
+
+    await asSysop(async (page) => {
+      await page.goto(special(FAY.username));
+      const line = oneLine(await page.innerText('p.authbridge-admin-ceiling'));
+      const [before, after] = (await msg('authbridge-admin-lock-checks-full', ['XX'])).split('XX').map(escapeRegExp);
+      // The oldest counted minute leaves about an hour later (61 minutes after it began), in
+      // English as MediaWiki's formatDuration writes it: "1 hour and 42 seconds".
+      const duration = '\\d+ (hours?|minutes?|seconds?)((, | and )\\d+ (minutes?|seconds?))*';
+      const count = escapeRegExp(await msg('authbridge-admin-lock-checks', [String(CEILING), String(CEILING)]));
+      expect(line).toMatch(new RegExp(`^${count} ${before}${duration}${after}$`));
+      expect(await content(page)).toContain(await msg('authbridge-admin-locked-yes'));
+      await harness.saveScreenshot(page, `authbridge-account-ceiling-full-${harness.mediawikiLabel()}`);
+    });
+    const lock = await fetch(`${api.url}/v1/users/${encodeURIComponent(FAY.username)}/lock`, { headers: { authorization: `Bearer ${wikiSecret}` } })
+      .then((res) => res.json() as Promise<{ checks: { lastHour: number; limit: number; retryAfterSeconds: number } }>);
+    expect(lock.checks).toMatchObject({ lastHour: CEILING, limit: CEILING });
+    expect(lock.checks.retryAfterSeconds).toBeGreaterThan(3000);
+    expect(lock.checks.retryAfterSeconds).toBeLessThanOrEqual(61 * 60);
   });
 
   it('a sysop ends the linked wiki account\'s sessions, unlinks and links it again', async () => {

@@ -138,7 +138,8 @@ class ApiClient {
 	 *
 	 * @param string $username
 	 * @return array the contract's AccountLock: locked, account, addresses[] (each with
-	 *  failures, lockedUntil, retryAfterSeconds; addresses also `address`)
+	 *  failures, lockedUntil, retryAfterSeconds; addresses also `address`), and, from contract
+	 *  1.4.0 on, checks (the account-wide ceiling: lastHour, limit, retryAfterSeconds)
 	 * @throws UnexpectedResponseException
 	 */
 	public function getLock( string $username ): array {
@@ -164,7 +165,25 @@ class ApiClient {
 				throw new UnexpectedResponseException( 'lock answer does not match the contract', $status );
 			}
 		}
+		// An API older than contract 1.4.0 sends no `checks`; one that sends it sends all of it.
+		if ( array_key_exists( 'checks', $data ) && !self::isCeiling( $data['checks'] ) ) {
+			throw new UnexpectedResponseException( 'lock answer does not match the contract', $status );
+		}
 		return $data;
+	}
+
+	/**
+	 * The lock answer's `checks` as the schema has it (account-lock.schema.json): counts the page
+	 * shows as "37 of 100", so negative ones or a limit of 0 are refused with the types.
+	 *
+	 * @param mixed $checks
+	 * @return bool
+	 */
+	private static function isCeiling( $checks ): bool {
+		return is_array( $checks )
+			&& is_int( $checks['lastHour'] ?? null ) && $checks['lastHour'] >= 0
+			&& is_int( $checks['limit'] ?? null ) && $checks['limit'] >= 1
+			&& is_int( $checks['retryAfterSeconds'] ?? null ) && $checks['retryAfterSeconds'] >= 0;
 	}
 
 	/**

@@ -355,7 +355,28 @@ class SpecialAuthBridge extends SpecialPage {
 		$summary = Html::element( 'p', [],
 			$this->msg( $lock['locked'] ? 'authbridge-admin-locked-yes' : 'authbridge-admin-locked-no' )->text()
 		);
-		return $summary . Html::rawElement( 'table', [ 'class' => 'wikitable authbridge-admin-locks' ], $rows );
+		// An API older than contract 1.4.0 has no ceiling to show.
+		$ceiling = isset( $lock['checks'] ) ? $this->ceilingLine( $lock['checks'] ) : '';
+		return $summary . $ceiling
+			. Html::rawElement( 'table', [ 'class' => 'wikitable authbridge-admin-locks' ], $rows );
+	}
+
+	/**
+	 * The account-wide ceiling (SPEC.md, Brute-force protection). While it is full, "locked"
+	 * above does not hold for everyone: addresses the user logged in from before still get in.
+	 *
+	 * @param array $checks the lock answer's `checks`, validated by ApiClient::getLock()
+	 * @return string HTML
+	 */
+	private function ceilingLine( array $checks ): string {
+		$text = $this->msg( 'authbridge-admin-lock-checks' )
+			->numParams( $checks['lastHour'], $checks['limit'] )->text();
+		if ( $checks['retryAfterSeconds'] > 0 ) {
+			$text .= $this->msg( 'word-separator' )->text()
+				. $this->msg( 'authbridge-admin-lock-checks-full' )
+					->durationParams( $checks['retryAfterSeconds'] )->text();
+		}
+		return Html::element( 'p', [ 'class' => 'authbridge-admin-ceiling' ], $text );
 	}
 
 	private function eventsSection( RemoteUser $user ): string {

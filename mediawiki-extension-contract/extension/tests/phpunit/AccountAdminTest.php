@@ -162,6 +162,51 @@ class AccountAdminTest extends WikiTestCase {
 			self::messageKey( $this->newAdmin( $api )->lockState( self::remote( 'Dana', 'w-1' ) ) ) );
 	}
 
+	private static function lockJson( array $extra ): array {
+		return [ 'username' => 'Dana', 'locked' => false, 'addresses' => [],
+			'account' => [ 'failures' => 0, 'lockedUntil' => null, 'retryAfterSeconds' => 0 ] ] + $extra;
+	}
+
+	public function testTheCeilingIsPassedOnAndAnOlderApiWithoutItIsFine() {
+		$checks = [ 'lastHour' => 37, 'limit' => 100, 'retryAfterSeconds' => 0 ];
+		$api = ( new FakeApi() )
+			->answerJson( 200, self::lockJson( [ 'checks' => $checks ] ) )
+			->answerJson( 200, self::lockJson( [] ) );
+		$admin = $this->newAdmin( $api );
+		$this->assertSame( $checks, $admin->lockState( self::remote( 'Dana', 'w-1' ) )->getValue()['checks'] );
+		$older = $admin->lockState( self::remote( 'Dana', 'w-1' ) );
+		$this->assertTrue( $older->isOK() );
+		$this->assertArrayNotHasKey( 'checks', $older->getValue() );
+	}
+
+	public static function provideMalformedCeilings(): array {
+		$good = [ 'lastHour' => 37, 'limit' => 100, 'retryAfterSeconds' => 0 ];
+		return [
+			'null' => [ null ],
+			'a number' => [ 37 ],
+			'a list' => [ [ 37, 100, 0 ] ],
+			'empty' => [ [] ],
+			'count as a string' => [ [ 'lastHour' => '37' ] + $good ],
+			'negative count' => [ [ 'lastHour' => -1 ] + $good ],
+			'limit 0' => [ [ 'limit' => 0 ] + $good ],
+			'limit as a float' => [ [ 'limit' => 100.5 ] + $good ],
+			'negative wait' => [ [ 'retryAfterSeconds' => -5 ] + $good ],
+			'wait as a boolean' => [ [ 'retryAfterSeconds' => true ] + $good ],
+			'no wait' => [ [ 'lastHour' => 37, 'limit' => 100 ] ],
+			'no limit' => [ [ 'lastHour' => 37, 'retryAfterSeconds' => 0 ] ],
+		];
+	}
+
+	/** @dataProvider provideMalformedCeilings */
+	#[\PHPUnit\Framework\Attributes\DataProvider( 'provideMalformedCeilings' )]
+	public function testALockAnswerWithAMalformedCeilingIsNotShown( $checks ) {
+		$api = ( new FakeApi() )->answerJson( 200, self::lockJson( [ 'checks' => $checks ] ) );
+		$status = $this->newAdmin( $api )->lockState( self::remote( 'Dana', 'w-1' ) );
+		$this->assertSame( 'authbridge-admin-error-api', self::messageKey( $status ) );
+		// The sysop sees the translated message; the wiki's log says what was wrong.
+		$this->assertStringContainsString( 'lock answer does not match the contract', $this->log->dump() );
+	}
+
 	public function testClearingLocksCallsTheApiAndIsLoggedWithThePerformer() {
 		$api = ( new FakeApi() )->answer( 204, '' );
 		$sysop = User::createNew( 'Admin page sysop ' . bin2hex( random_bytes( 3 ) ) );

@@ -110,6 +110,52 @@ class SpecialAuthBridgeTest extends WikiTestCase {
 		), $html );
 	}
 
+	/** Renders Dana's page with the given lock answer's extra fields (no events). */
+	private function renderLock( array $extra ): string {
+		$lock = [ 'username' => 'Dana', 'locked' => false, 'addresses' => [],
+			'account' => [ 'failures' => 0, 'lockedUntil' => null, 'retryAfterSeconds' => 0 ] ];
+		$api = ( new FakeApi() )
+			->answerJson( 200, self::userJson( 'Dana' ) )
+			->answerJson( 200, $extra + $lock )
+			->answerJson( 200, [ 'items' => [], 'nextCursor' => null ] );
+		return $this->render( $api, 'Dana', [] );
+	}
+
+	public function testTheCeilingShowsChecksInTheLastHourOfTheLimit() {
+		$html = $this->renderLock( [ 'checks' => [ 'lastHour' => 37, 'limit' => 100, 'retryAfterSeconds' => 0 ] ] );
+		$this->assertStringContainsString( '<p class="authbridge-admin-ceiling">'
+			. self::text( 'authbridge-admin-lock-checks', 37, 100 ) . '</p>', $html );
+		$this->assertStringContainsString( 'Password checks in the last hour: 37 of 100.', $html );
+	}
+
+	public function testAFullCeilingSaysHowLongNewAddressesWaitAndThatKnownOnesGetIn() {
+		$html = $this->renderLock( [ 'locked' => true,
+			'checks' => [ 'lastHour' => 100, 'limit' => 100, 'retryAfterSeconds' => 1743 ] ] );
+		$wait = MediaWikiServices::getInstance()->getLanguageFactory()->getLanguage( 'en' )->formatDuration( 1743 );
+		$this->assertStringContainsString( '<p class="authbridge-admin-ceiling">'
+			. self::text( 'authbridge-admin-lock-checks', 100, 100 ) . ' '
+			. self::text( 'authbridge-admin-lock-checks-full', $wait ) . '</p>', $html );
+		$this->assertStringContainsString( 'new addresses wait 29 minutes and 3 seconds;', $html );
+		$this->assertStringContainsString( self::text( 'authbridge-admin-locked-yes' ), $html );
+	}
+
+	public function testAnApiWithoutTheCeilingShowsTheLocksAndNoCeiling() {
+		$html = $this->renderLock( [] );
+		$this->assertStringContainsString( 'authbridge-admin-locks', $html );
+		$this->assertStringNotContainsString( 'authbridge-admin-ceiling', $html );
+		$this->assertStringNotContainsString( 'Password checks', $html );
+	}
+
+	public function testAMalformedCeilingIsAWarningInPlaceOfTheLocksAndTheRestIsShown() {
+		$html = $this->renderLock( [ 'checks' => [ 'lastHour' => '37<script>', 'limit' => 100,
+			'retryAfterSeconds' => 0 ] ] );
+		$this->assertStringContainsString(
+			wfMessage( 'authbridge-admin-error-api' )->inLanguage( 'en' )->parse(), $html );
+		$this->assertStringNotContainsString( 'authbridge-admin-locks', $html );
+		$this->assertStringNotContainsString( '37<script>', $html );
+		$this->assertStringContainsString( 'w-42', $html );
+	}
+
 	public function testAMissingScopeShowsWhatIsUnavailableAndTheRest() {
 		$api = ( new FakeApi() )
 			->answerJson( 200, self::userJson( 'Dana' ) )
