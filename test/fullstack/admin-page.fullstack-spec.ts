@@ -188,7 +188,10 @@ describe(`Special:AuthBridge (${harness.mediawikiLabel()})`, () => {
       const duration = '\\d+ (hours?|minutes?|seconds?)((, | and )\\d+ (minutes?|seconds?))*';
       const count = escapeRegExp(await msg('authbridge-admin-lock-checks', [String(CEILING), String(CEILING)]));
       expect(line).toMatch(new RegExp(`^${count} ${before}${duration}${after}$`));
-      expect(await content(page)).toContain(await msg('authbridge-admin-locked-yes'));
+      // The account lock the 100 failures set (3 min) may still hold beside the ceiling, or not.
+      const summaries = [await msg('authbridge-admin-locked-yes'), await msg('authbridge-admin-locked-ceiling')];
+      const text = await content(page);
+      expect(summaries.filter((s) => text.includes(s))).toHaveLength(1);
       await harness.saveScreenshot(page, `authbridge-account-ceiling-full-${harness.mediawikiLabel()}`);
     });
     const lock = await fetch(`${api.url}/v1/users/${encodeURIComponent(FAY.username)}/lock`, { headers: { authorization: `Bearer ${wikiSecret}` } })

@@ -352,13 +352,30 @@ class SpecialAuthBridge extends SpecialPage {
 					: $this->msg( 'authbridge-admin-lock-open' )->text() )
 			);
 		}
-		$summary = Html::element( 'p', [],
-			$this->msg( $lock['locked'] ? 'authbridge-admin-locked-yes' : 'authbridge-admin-locked-no' )->text()
-		);
+		$summary = Html::element( 'p', [], $this->msg( self::lockSummaryKey( $lock ) )->text() );
 		// An API older than contract 1.4.0 has no ceiling to show.
 		$ceiling = isset( $lock['checks'] ) ? $this->ceilingLine( $lock['checks'] ) : '';
 		return $summary . $ceiling
 			. Html::rawElement( 'table', [ 'class' => 'wikitable authbridge-admin-locks' ], $rows );
+	}
+
+	/**
+	 * "Locked out" only while a lock holds; when only the account-wide ceiling is full, known
+	 * addresses still get in, and the summary says so rather than alarm the sysop.
+	 *
+	 * @param array $lock the lock answer, validated by ApiClient::getLock()
+	 * @return string message key
+	 */
+	private static function lockSummaryKey( array $lock ): string {
+		if ( !$lock['locked'] ) {
+			return 'authbridge-admin-locked-no';
+		}
+		$counterLocked = $lock['account']['retryAfterSeconds'] > 0;
+		foreach ( $lock['addresses'] as $address ) {
+			$counterLocked = $counterLocked || $address['retryAfterSeconds'] > 0;
+		}
+		$ceilingFull = isset( $lock['checks'] ) && $lock['checks']['retryAfterSeconds'] > 0;
+		return !$counterLocked && $ceilingFull ? 'authbridge-admin-locked-ceiling' : 'authbridge-admin-locked-yes';
 	}
 
 	/**

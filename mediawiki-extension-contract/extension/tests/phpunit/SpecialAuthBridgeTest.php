@@ -136,7 +136,17 @@ class SpecialAuthBridgeTest extends WikiTestCase {
 			. self::text( 'authbridge-admin-lock-checks', 100, 100 ) . ' '
 			. self::text( 'authbridge-admin-lock-checks-full', $wait ) . '</p>', $html );
 		$this->assertStringContainsString( 'new addresses wait 29 minutes and 3 seconds;', $html );
+		// Only the ceiling holds: "locked out" would tell the sysop the user cannot get in at all.
+		$this->assertStringContainsString( self::text( 'authbridge-admin-locked-ceiling' ), $html );
+		$this->assertStringNotContainsString( self::text( 'authbridge-admin-locked-yes' ), $html );
+	}
+
+	public function testALockBesideAFullCeilingStillSaysLockedOut() {
+		$html = $this->renderLock( [ 'locked' => true,
+			'account' => [ 'failures' => 30, 'lockedUntil' => '2026-12-02T12:00:00Z', 'retryAfterSeconds' => 60 ],
+			'checks' => [ 'lastHour' => 100, 'limit' => 100, 'retryAfterSeconds' => 1743 ] ] );
 		$this->assertStringContainsString( self::text( 'authbridge-admin-locked-yes' ), $html );
+		$this->assertStringNotContainsString( self::text( 'authbridge-admin-locked-ceiling' ), $html );
 	}
 
 	public function testAnApiWithoutTheCeilingShowsTheLocksAndNoCeiling() {
