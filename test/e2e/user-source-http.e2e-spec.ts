@@ -276,8 +276,9 @@ describe('USER_SOURCE=http against the example endpoint (php -S endpoint.php, SQ
         const elapsed = Date.now() - started;
         expect(res.status).toBe(503);
         expect(res.body.code).toBe('SOURCE_UNAVAILABLE');
+        // It waited for the timeout (a lower bound, which a loaded machine cannot break); that the
+        // timeout and not something else ended it is in the log line. Speed is the bench's job.
         expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
-        expect(elapsed).toBeLessThan(TIMEOUT_MS + 1500);
         expect(logText()).toContain(`no answer within ${TIMEOUT_MS} ms`);
         await t.http.get('/health/ready').expect(503);
       } finally {
@@ -313,10 +314,15 @@ describe('USER_SOURCE=http against the example endpoint (php -S endpoint.php, SQ
     it('the endpoint down (php -S stopped) is 503 SOURCE_UNAVAILABLE at once, readiness says so; it works again when php is back', async () => {
       await endpoint.stop();
       try {
-        const started = Date.now();
+        const before = t.logs.length;
         const res = await verify('jane.smith', 'Jane pass 42').expect(503);
         expect(res.body.code).toBe('SOURCE_UNAVAILABLE');
-        expect(Date.now() - started).toBeLessThan(TIMEOUT_MS);
+        // Refused at once, not waited out: the reason is the closed or refused connection
+        // (UND_ERR_SOCKET, ECONNREFUSED, by the proxy's timing), not the timeout.
+        const reasons = t.logs.slice(before).filter((l) => l.includes('the user source did not answer'));
+        expect(reasons.length).toBeGreaterThan(0);
+        expect(reasons.join('\n')).toMatch(/"reason":"(UND_ERR_SOCKET|ECONNREFUSED|ECONNRESET|other side closed)"/);
+        expect(reasons.join('\n')).not.toContain('no answer within');
         await t.http.get('/health/ready').expect(503);
       } finally {
         await endpoint.start(SECRET);
@@ -386,9 +392,7 @@ describe('USER_SOURCE=http against a node server standing in for the endpoint (b
   ])('%s: 503 SOURCE_UNAVAILABLE, a log line with the reason, no stack, no crash', async (_what, answer, reason) => {
     fake.answer = answer;
     const before = t.logs.length;
-    const started = Date.now();
     const res = await verify('fake.user', 'Fake pass 42').expect(503);
-    expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 1500);
     expect(validate('problem', res.body)).toEqual([]);
     expect(res.body.code).toBe('SOURCE_UNAVAILABLE');
     expect(JSON.stringify(res.body)).not.toMatch(/oops|PDOException|endpoint\.php|at .*\.[jt]s|Fake pass/);

@@ -202,11 +202,13 @@ describe('USER_SOURCE=sql, preset wordpress (WordPress 6.1 on MariaDB, SELECT-on
     it('slow: 503 SOURCE_UNAVAILABLE within the timeout (never WRONG_PASSWORD), readiness says so; recovers without a restart', async () => {
       proxy.setDelay(5000);
       proxy.dropConnections();
-      const started = Date.now();
+      const before = t.logs.length;
       const res = await verify('jane.smith', 'Jane pass 42');
       expect(res.status).toBe(503);
       expect(res.body.code).toBe('SOURCE_UNAVAILABLE');
-      expect(Date.now() - started).toBeLessThan(4000);
+      // USER_SOURCE_TIMEOUT_MS ended it, not the proxy's 5 s (the log says which; speed is the bench's job).
+      // A new connection times out in connect (mysql2's connectTimeout), a pooled one in the query.
+      expect(t.logs.slice(before).join('')).toMatch(/"the user source did not answer".*(ETIMEDOUT|no answer within 1500 ms)/);
       const ready = await t.http.get('/health/ready').expect(503);
       expect(ready.body.detail).toMatch(/user source/);
       proxy.setDelay(0);
