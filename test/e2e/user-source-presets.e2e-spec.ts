@@ -9,6 +9,7 @@ import { ConfigError } from '@authbridge/config';
 import { createTestApp, bearer, type TestApp } from './helpers/test-app';
 import { contractValidator } from './helpers/schemas';
 import { createPresetDatabase, phpHashes, type PresetApp, type PresetDatabase, type PresetDriver } from './helpers/preset-database';
+import { moveToOwnStore } from './helpers/move-to-own-store';
 
 jest.setTimeout(60000);
 const validate = contractValidator();
@@ -247,6 +248,32 @@ describe.each(CASES)('USER_SOURCE=sql, preset %s on %s (SELECT-only user)', (app
       expect(res.body.code).toBe('SOURCE_BAD_ROW');
       expect(JSON.stringify(res.body)).not.toMatch(/stack|Nul pass/);
       expect(t.logs.join('')).toMatch(new RegExp(`${column}.*NUL|NUL.*${column}`));
+    });
+  }
+
+  // After every test of `t`: a second app started and closed in this process leaves `t` answering 500.
+  if (app === 'phpbb3') {
+    it('phpBB, moved to the own store (users export, then users import): the password as typed passes, the escaped form does not; the first login rehashes it as typed', async () => {
+      const typed = 'Tom & <Jerry> "42"';
+      // phpBB's own escaping (htmlspecialchars, ENT_COMPAT), done by PHP, not by AuthBridge's copy of it.
+      const [hash] = phpHashes([php('password_hash(htmlspecialchars(%s, ENT_COMPAT), PASSWORD_BCRYPT)', typed)]);
+      await fixture.insert(db, { login: 'jerry', email: 'jerry@example.org', hash });
+      expect((await verify('jerry', typed)).body).toMatchObject({ result: 'PASS' });
+      const moved = await moveToOwnStore({ USER_SOURCE: 'sql', USER_SOURCE_URL: db.readerUrl, USER_SOURCE_PRESET: 'phpbb3', USER_SOURCE_TABLE_PREFIX: fixture.prefix });
+      try {
+        const line = moved.rows.find((row) => row.username === 'Jerry');
+        expect(line).toMatchObject({ passwordHash: hash, passwordPreparation: 'phpbb3' });
+        expect(await moved.stored('Jerry')).toMatchObject({ passwordHash: hash, passwordPreparation: 'phpbb3' });
+        expect(await moved.verify('Jerry', 'Tom &amp; &lt;Jerry&gt; &quot;42&quot;')).toEqual({ result: 'FAIL', code: 'WRONG_PASSWORD' });
+        expect(await moved.verify('Jerry', typed)).toMatchObject({ result: 'PASS', user: { username: 'Jerry', id: line!.id } });
+        const after = await moved.stored('Jerry');
+        expect(after).toMatchObject({ passwordHash: expect.stringMatching(/^\$argon2id\$/), passwordPreparation: null });
+        expect(await moved.verify('Jerry', typed)).toMatchObject({ result: 'PASS' });
+        expect(await moved.verify('Jerry', 'Tom &amp; &lt;Jerry&gt; &quot;42&quot;')).toEqual({ result: 'FAIL', code: 'WRONG_PASSWORD' });
+        expect((await moved.stored('Jerry'))!.passwordHash).toBe(after!.passwordHash);
+      } finally {
+        await moved.close();
+      }
     });
   }
 

@@ -13,6 +13,7 @@ import { SsoWikis } from '@authbridge/accounts';
 import { ConfigError } from '@authbridge/config';
 import { createTestApp, bearer, type TestApp } from './helpers/test-app';
 import { contractValidator } from './helpers/schemas';
+import { moveToOwnStore } from './helpers/move-to-own-store';
 
 const load = createRequire(path.resolve('test/support/index.cjs'));
 const { createScratchWordPress } = load(path.resolve('test/support/wordpress.cjs'));
@@ -219,6 +220,31 @@ describe('USER_SOURCE=sql, preset wordpress (WordPress 6.1 on MariaDB, SELECT-on
       }
       expect(answer.result).toBe('PASS');
       expect((await t.http.get('/health/ready').expect(200)).body).toEqual({ status: 'ok', userSource: 'sql' });
+    });
+  });
+
+  // Before the other move: the app `t` checks the password first, and a second app started and
+  // closed in this process leaves `t` answering 500 (Nest's logger and more are process-wide).
+  describe('moving to AuthBridge\'s own store: the password WordPress trimmed', () => {
+    it('passes with the surrounding spaces typed as on WordPress, and the first login rehashes it as typed', async () => {
+      const typed = '  Wendy pass 42 ';
+      // WordPress's own wp_insert_user, which hashes trim() of the password.
+      await wp.insertUser({ user_login: 'wendy', user_pass: typed, user_email: 'wendy@example.org' });
+      expect((await verify('wendy', typed)).body).toMatchObject({ result: 'PASS' });
+      const moved = await moveToOwnStore({ USER_SOURCE: 'sql', USER_SOURCE_PRESET: 'wordpress', USER_SOURCE_URL: wp.sourceUrl });
+      try {
+        const line = moved.rows.find((row) => row.username === 'Wendy');
+        expect(line).toMatchObject({ passwordHash: expect.stringMatching(/^\$P\$/), passwordPreparation: 'trim' });
+        expect(await moved.stored('Wendy')).toMatchObject({ passwordHash: line!.passwordHash, passwordPreparation: 'trim' });
+        expect(await moved.verify('Wendy', '  Wendy pass 43 ')).toEqual({ result: 'FAIL', code: 'WRONG_PASSWORD' });
+        expect(await moved.verify('Wendy', typed)).toMatchObject({ result: 'PASS', user: { username: 'Wendy', id: line!.id } });
+        const after = await moved.stored('Wendy');
+        expect(after).toMatchObject({ passwordHash: expect.stringMatching(/^\$argon2id\$/), passwordPreparation: null });
+        expect(await moved.verify('Wendy', typed)).toMatchObject({ result: 'PASS' });
+        expect((await moved.stored('Wendy'))!.passwordHash).toBe(after!.passwordHash);
+      } finally {
+        await moved.close();
+      }
     });
   });
 

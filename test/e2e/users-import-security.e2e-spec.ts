@@ -102,7 +102,7 @@ describe('users import and verify: security review items 1 and 2', () => {
       const username = `Planted ${kind}`;
       const now = new Date().toISOString();
       await t.app.get(UserRepository).insert({
-        id: crypto.randomUUID(), username, realName: '', email: null, emailVerified: false, groups: [], disabled: false, passwordHash: hash, createdAt: now, updatedAt: now,
+        id: crypto.randomUUID(), username, realName: '', email: null, emailVerified: false, groups: [], disabled: false, passwordHash: hash, passwordPreparation: null, createdAt: now, updatedAt: now,
       });
       const logged = t.logs.length;
       // Computed, bcrypt 31 takes days and argon2 wants 4 GiB: this answer coming at all shows it was not.

@@ -70,7 +70,7 @@ describe('POST /v1/auth/verify', () => {
   it('rehashes a password made with older argon2 parameters at the next successful login', async () => {
     const weak = await new Argon2PasswordHasher({ memoryKiB: 8192, timeCost: 1, parallelism: 1 }).hash(PASSWORD);
     const users = t.app.get(UserRepository);
-    await users.insert({ id: '00000000-0000-4000-8000-000000000001', username: 'Olga', realName: '', email: null, emailVerified: false, groups: [], disabled: false, passwordHash: weak, createdAt: '2020-01-01T00:00:00.000Z', updatedAt: '2020-01-01T00:00:00.000Z' });
+    await users.insert({ id: '00000000-0000-4000-8000-000000000001', username: 'Olga', realName: '', email: null, emailVerified: false, groups: [], disabled: false, passwordHash: weak, passwordPreparation: null, createdAt: '2020-01-01T00:00:00.000Z', updatedAt: '2020-01-01T00:00:00.000Z' });
     await verify({ username: 'Olga', password: PASSWORD }).expect(200);
     const rehashed = (await users.findByUsername('Olga'))!.passwordHash!;
     expect(rehashed).not.toBe(weak);
@@ -81,7 +81,7 @@ describe('POST /v1/auth/verify', () => {
   it('keeps an admin password reset made between the check and the rehash (the rehash writes only over the hash it checked)', async () => {
     const weak = await new Argon2PasswordHasher({ memoryKiB: 8192, timeCost: 1, parallelism: 1 }).hash(PASSWORD);
     const users = t.app.get(UserRepository);
-    await users.insert({ id: '00000000-0000-4000-8000-000000000002', username: 'Raceh', realName: '', email: null, emailVerified: false, groups: [], disabled: false, passwordHash: weak, createdAt: '2020-01-01T00:00:00.000Z', updatedAt: '2020-01-01T00:00:00.000Z' });
+    await users.insert({ id: '00000000-0000-4000-8000-000000000002', username: 'Raceh', realName: '', email: null, emailVerified: false, groups: [], disabled: false, passwordHash: weak, passwordPreparation: null, createdAt: '2020-01-01T00:00:00.000Z', updatedAt: '2020-01-01T00:00:00.000Z' });
     const reset = await new Argon2PasswordHasher({ memoryKiB: 19456, timeCost: 2, parallelism: 1 }).hash('the admin reset this one');
     // Deterministic race: the admin's reset lands while verify computes the new hash, after it read the old one.
     const hasher = t.app.get(PasswordHasher);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DomainError, PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, type CreateUserRequest, type UpdateUserRequest, type UserJson, type UserPage } from '@authbridge/contract';
-import { PasswordHasher, passwordPolicyViolation } from '@authbridge/passwords';
+import { PasswordHasher, passwordPolicyViolation, preparePassword } from '@authbridge/passwords';
 import { AccountTransactions, UserRepository, type AccountStore, type ClaimedDelivery, type NewAccountEvent, type UserRecord } from '@authbridge/storage';
 import { AuditLog, CLI_ACTOR, type Actor } from './audit/audit-log';
 import { BruteForceGuard } from './brute-force/brute-force-guard';
@@ -68,6 +68,7 @@ export class AccountsService {
       groups: normalizeGroups(request.groups ?? []),
       disabled: request.disabled ?? false,
       passwordHash,
+      passwordPreparation: null,
       createdAt: now,
       updatedAt: now,
     };
@@ -170,7 +171,7 @@ export class AccountsService {
       await this.recordChange('user.password', user.username, actor, { checkedCurrent: true, retryAfterSeconds: decision.retryAfterSeconds }, 'THROTTLED', false);
       throw new DomainError('THROTTLED', `Too many wrong passwords; try again in ${decision.retryAfterSeconds} s.`, undefined, decision.retryAfterSeconds);
     }
-    const check = user.passwordHash ? await this.hasher.verify(user.passwordHash, currentPassword) : { ok: false };
+    const check = user.passwordHash ? await this.hasher.verify(user.passwordHash, preparePassword(user.passwordPreparation, currentPassword)) : { ok: false };
     if (check.ok) return decision.attempt.succeeded();
     const failure = await decision.attempt.failed();
     await this.recordChange('user.password', user.username, actor, { checkedCurrent: true }, 'WRONG_PASSWORD', true);

@@ -52,7 +52,7 @@ class MovableClock extends Clock {
 }
 
 function user(username: string, password: string | null): UserRecord {
-  return { id: `id-${username}`, username, realName: '', email: null, emailVerified: false, groups: [], disabled: false, passwordHash: password && `hash(${password})`, createdAt: '', updatedAt: '' };
+  return { id: `id-${username}`, username, realName: '', email: null, emailVerified: false, groups: [], disabled: false, passwordHash: password && `hash(${password})`, passwordPreparation: null, createdAt: '', updatedAt: '' };
 }
 
 const SETTINGS: ThrottleSettings = { maxFailures: 5, accountMaxFailures: 8, addressMaxFailures: 12, lockSeconds: 60, maxLockSeconds: 150, windowSeconds: 3600, accountChecksPerHour: 100, knownAddressDays: 30 };

@@ -1,3 +1,5 @@
+import type { PasswordPreparation } from '@authbridge/passwords';
+
 /** A user as the store keeps it; only the accounts library sees `passwordHash`. */
 export interface UserRecord {
   id: string;
@@ -8,6 +10,12 @@ export interface UserRecord {
   groups: string[];
   disabled: boolean;
   passwordHash: string | null;
+  /**
+   * What the typed password goes through before it is checked against `passwordHash`: set only
+   * on a hash imported from a website that prepared passwords (phpBB, WordPress); null once
+   * AuthBridge hashed the password itself (the rehash at the first login, a set or reset).
+   */
+  passwordPreparation: PasswordPreparation | null;
   createdAt: string;
   updatedAt: string;
 }

@@ -13,6 +13,8 @@ export interface UsersTable {
   groups_json: string;
   disabled: number;
   password_hash: string | null;
+  /** A PasswordPreparation name for an imported hash (migration 2026-12-02-530); null: the password is checked as typed. */
+  password_preparation: string | null;
   /**
    * SHA-256 of the password hash an import last wrote. A re-import changes the password only
    * when the source's hash changed since, so it neither undoes the argon2id rehash of a user

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { sql, type CompiledQuery, type Selectable, type Updateable } from 'kysely';
 import { isPostgres, isUniqueViolation, type Db } from './database';
+import type { PasswordPreparation } from '@authbridge/passwords';
 import type { UserRecord, UserChanges } from './records';
 import type { UsersTable } from './schema';
 
@@ -17,6 +18,7 @@ export abstract class UserRepository {
    * Replaces the password hash only while it is still `oldHash` (compare-and-set); returns
    * whether it did. The rehash after a login uses it, so a password set meanwhile (an admin's
    * reset, the user's own change) is never overwritten with one derived from the old password.
+   * The stored preparation is cleared in the same UPDATE: the new hash is of the password as typed.
    */
   abstract replacePasswordHash(username: string, oldHash: string, newHash: string, updatedAt: string): Promise<boolean>;
   /** Deletes the user; returns what was deleted, or undefined when there was no such user. */
@@ -33,6 +35,8 @@ function toRecord(row: Selectable<UsersTable>): UserRecord {
     groups: JSON.parse(row.groups_json) as string[],
     disabled: Boolean(row.disabled),
     passwordHash: row.password_hash,
+    // Only `users import` writes it, after checking the name (parseImportRow).
+    passwordPreparation: row.password_preparation as PasswordPreparation | null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -45,7 +49,11 @@ function toColumns(changes: UserChanges): Updateable<UsersTable> {
   if (changes.emailVerified !== undefined) columns.email_verified = changes.emailVerified ? 1 : 0;
   if (changes.groups !== undefined) columns.groups_json = JSON.stringify(changes.groups);
   if (changes.disabled !== undefined) columns.disabled = changes.disabled ? 1 : 0;
-  if (changes.passwordHash !== undefined) columns.password_hash = changes.passwordHash;
+  if (changes.passwordHash !== undefined) {
+    // A hash AuthBridge writes (a set, a reset) is of the password as typed.
+    columns.password_hash = changes.passwordHash;
+    columns.password_preparation = null;
+  }
   return columns;
 }
 
@@ -101,6 +109,7 @@ export class KyselyUserRepository extends UserRepository {
           groups_json: JSON.stringify(user.groups),
           disabled: user.disabled ? 1 : 0,
           password_hash: user.passwordHash,
+          password_preparation: user.passwordPreparation,
           created_at: user.createdAt,
           updated_at: user.updatedAt,
         })
@@ -125,7 +134,8 @@ export class KyselyUserRepository extends UserRepository {
   async replacePasswordHash(username: string, oldHash: string, newHash: string, updatedAt: string): Promise<boolean> {
     const result = await this.db
       .updateTable('users')
-      .set({ password_hash: newHash, updated_at: updatedAt })
+      // The new hash is of the password as typed: the imported hash's preparation goes with it.
+      .set({ password_hash: newHash, password_preparation: null, updated_at: updatedAt })
       .where('username', '=', username)
       .where('password_hash', '=', oldHash)
       .executeTakeFirst();

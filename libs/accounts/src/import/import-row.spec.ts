@@ -48,6 +48,28 @@ describe('parseImportRow', () => {
     if (!row.ok) expect(row.reason).toMatch(reason);
   });
 
+  it('keeps the passwordPreparation a source export names beside the hash; empty means none', () => {
+    const phpbb = parseImportRow({ username: 'Tom', passwordHash: BCRYPT, passwordPreparation: 'phpbb3' });
+    expect(phpbb.ok && phpbb.user.passwordHash).toEqual({ hash: BCRYPT, sha256: expect.any(String), preparation: 'phpbb3' });
+    const csv = parseImportRow({ username: 'Tom', passwordHash: BCRYPT, passwordPreparation: ' ' });
+    expect(csv.ok && csv.user.passwordHash).toEqual({ hash: BCRYPT, sha256: expect.any(String), preparation: null });
+    const absent = parseImportRow({ username: 'Tom', passwordHash: BCRYPT });
+    expect(absent.ok && absent.user.passwordHash).toEqual({ hash: BCRYPT, sha256: expect.any(String) });
+  });
+
+  it.each([
+    ['an unknown name', 'md5'],
+    ['a name in another case', 'PHPBB3'],
+    ['a number', 3],
+  ])('refuses a passwordPreparation that is %s (its users would fail with the right password)', (_name, value) => {
+    const row = parseImportRow({ username: 'Tom', passwordHash: BCRYPT, passwordPreparation: value });
+    expect(row).toEqual({ ok: false, reason: typeof value === 'string' ? 'passwordPreparation must be one of phpbb3, trim' : 'passwordPreparation must be a string' });
+  });
+
+  it('refuses a passwordPreparation without a hash to go with it', () => {
+    expect(parseImportRow({ username: 'Tom', passwordPreparation: 'trim' })).toEqual({ ok: false, reason: 'passwordPreparation without a passwordHash' });
+  });
+
   it('never quotes the hash in a reason', () => {
     const secretish = '$2y$04$thisisnotarealhashbutlookslikeone';
     const row = parseImportRow({ username: 'Eve', passwordHash: secretish });

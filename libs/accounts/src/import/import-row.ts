@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isEmail } from 'class-validator';
-import { inspectHash } from '@authbridge/passwords';
+import { PASSWORD_PREPARATIONS, inspectHash, isPasswordPreparation, type PasswordPreparation } from '@authbridge/passwords';
 import type { ImportedProfile, ImportedUser } from '@authbridge/storage';
 import { canonicalizeUsername } from '../username';
 import { normalizeGroups } from '../user-json';
@@ -48,12 +48,15 @@ export function parseImportRow(fields: Partial<Record<ImportField, unknown>>): R
       user.id = id;
     }
     const hash = fields.passwordHash === undefined || fields.passwordHash === null ? '' : text(fields.passwordHash, 'passwordHash').trim();
+    const preparation = passwordPreparation(fields.passwordPreparation);
+    if (preparation && hash === '') return { ok: false, reason: 'passwordPreparation without a passwordHash' };
     if (hash !== '') {
       // A hash's cost parameters are the file's to choose: one outside COST_BOUNDS is skipped here
       // with its reason, rather than imported to freeze the API at the first login.
       const inspection = inspectHash(hash);
       if (!inspection.ok) return { ok: false, reason: inspection.format === null ? inspection.reason : `unusable password hash: ${inspection.reason}` };
       user.passwordHash = { hash, sha256: createHash('sha256').update(hash, 'utf8').digest('hex') };
+      if (preparation !== undefined) user.passwordHash.preparation = preparation;
     }
     return { ok: true, user };
   } catch (error) {
@@ -66,6 +69,20 @@ function text(value: unknown, field: string): string {
   if (typeof value !== 'string') throw new RowError(`${field} must be a string`);
   if (value.includes('\u0000')) throw new RowError(`${field} contains a NUL character`);
   return value;
+}
+
+/**
+ * What the website did to a password before hashing it (`users export` of a source writes it);
+ * undefined when the file has no such field, null when it is empty. An unknown name is refused:
+ * imported as "none", its users' right passwords would fail without a word.
+ */
+function passwordPreparation(value: unknown): PasswordPreparation | null | undefined {
+  if (value === undefined) return undefined;
+  if (value === null) return null;
+  const name = text(value, 'passwordPreparation').trim();
+  if (name === '') return null;
+  if (!isPasswordPreparation(name)) throw new RowError(`passwordPreparation must be one of ${PASSWORD_PREPARATIONS.join(', ')}`);
+  return name;
 }
 
 function email(value: unknown): string | null {

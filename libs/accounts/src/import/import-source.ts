@@ -6,7 +6,7 @@ import { DomainError } from '@authbridge/contract';
 export type ImportFormat = 'csv' | 'jsonl';
 
 /** The columns (CSV) or keys (JSON Lines) an import understands; only `username` is required. */
-export const IMPORT_FIELDS = ['username', 'email', 'realName', 'groups', 'passwordHash', 'disabled', 'emailVerified', 'id'] as const;
+export const IMPORT_FIELDS = ['username', 'email', 'realName', 'groups', 'passwordHash', 'disabled', 'emailVerified', 'id', 'passwordPreparation'] as const;
 export type ImportField = (typeof IMPORT_FIELDS)[number];
 
 /** One data line: its fields by name, or why it could not be read. `line` counts from 1, the header included. */

@@ -128,6 +128,45 @@ describe('UserImporter (SQLite)', () => {
     expect((await users.findByUsername('Alice'))?.passwordHash).toBe(A_HASH);
   });
 
+  it('stores the passwordPreparation with the hash, and skips an unknown one with its line and reason', async () => {
+    const path = file('prep.jsonl', [
+      JSON.stringify({ username: 'tom', passwordHash: B_HASH, passwordPreparation: 'phpbb3' }),
+      JSON.stringify({ username: 'wendy', passwordHash: A_HASH, passwordPreparation: 'wordpress-magic' }),
+      JSON.stringify({ username: 'una', passwordHash: A_HASH }),
+    ].join('\n'));
+    const summary = await importer.importFile(path);
+    expect(summary).toMatchObject({ rows: 3, created: 2, skipped: 1 });
+    expect(summary.skippedLines).toEqual([{ line: 2, username: 'wendy', reason: 'passwordPreparation must be one of phpbb3, trim' }]);
+    expect(await users.findByUsername('Tom')).toMatchObject({ passwordHash: B_HASH, passwordPreparation: 'phpbb3' });
+    expect(await users.findByUsername('Una')).toMatchObject({ passwordHash: A_HASH, passwordPreparation: null });
+    expect(await users.findByUsername('Wendy')).toBeUndefined();
+  });
+
+  it('a CSV file may leave passwordPreparation out, or carry it as a column', async () => {
+    await importer.importFile(file('a.csv', `username,passwordHash,passwordPreparation\nwendy,${A_HASH},trim\nvic,${B_HASH},\n`));
+    expect(await users.findByUsername('Wendy')).toMatchObject({ passwordHash: A_HASH, passwordPreparation: 'trim' });
+    expect(await users.findByUsername('Vic')).toMatchObject({ passwordHash: B_HASH, passwordPreparation: null });
+    // Without the column, the same hash keeps the preparation stored with it.
+    expect(await importer.importFile(file('b.csv', `username,passwordHash\nwendy,${A_HASH}\n`))).toMatchObject({ unchanged: 1 });
+    expect(await users.findByUsername('Wendy')).toMatchObject({ passwordPreparation: 'trim' });
+  });
+
+  it('a newer export names the preparation of a hash imported without one; a rehash or a new password clears it for good', async () => {
+    await importer.importFile(file('old.jsonl', JSON.stringify({ username: 'tom', passwordHash: B_HASH })));
+    const path = file('new.jsonl', JSON.stringify({ username: 'tom', passwordHash: B_HASH, passwordPreparation: 'phpbb3' }));
+    expect(await importer.importFile(path)).toMatchObject({ updated: 1 });
+    expect(await users.findByUsername('Tom')).toMatchObject({ passwordHash: B_HASH, passwordPreparation: 'phpbb3' });
+    // The rehash at the first login, then the same file again: the argon2id hash and no preparation stay.
+    expect(await users.replacePasswordHash('Tom', B_HASH, '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaA', clock.now().toISOString())).toBe(true);
+    expect(await users.findByUsername('Tom')).toMatchObject({ passwordHash: expect.stringMatching(/^\$argon2id\$/), passwordPreparation: null });
+    expect(await importer.importFile(path)).toMatchObject({ unchanged: 1 });
+    expect(await users.findByUsername('Tom')).toMatchObject({ passwordHash: expect.stringMatching(/^\$argon2id\$/), passwordPreparation: null });
+    // A password set here (API, CLI) clears it too.
+    await importer.importFile(file('other.jsonl', JSON.stringify({ username: 'una', passwordHash: A_HASH, passwordPreparation: 'trim' })));
+    await users.update('Una', { passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaA' }, clock.now().toISOString());
+    expect(await users.findByUsername('Una')).toMatchObject({ passwordPreparation: null });
+  });
+
   it.each([
     ['an unknown column', 'username,password\nalice,secret\n', /column 2 of the first row is not a column name/],
     ['no username column', 'email\na@example.org\n', /including username/],

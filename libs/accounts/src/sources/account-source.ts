@@ -1,5 +1,6 @@
 import type { MappableHashFormat } from '@authbridge/config';
 import { WEBSITE_USER_ID_PATTERN } from '@authbridge/contract';
+import type { PasswordPreparation } from '@authbridge/passwords';
 import { BadSourceRow } from './source-errors';
 
 /** One website account as a source read it, checked (no NUL, bounded sizes), before it gets a wiki name. */
@@ -21,10 +22,11 @@ export interface SourceAccount {
 /** How the website checks a typed password against the hash it wrote. */
 export interface PasswordRule {
   formats: readonly MappableHashFormat[];
-  /** WordPress trims spaces around a password both when hashing and at login. */
-  trim: boolean;
-  /** What the application does to a typed password before it hashes or checks it (phpBB's request escaping), after trim. */
-  prepare?: (typed: string) => string;
+  /**
+   * What the application does to a typed password before it hashes or checks it (WordPress
+   * trims it, phpBB escapes it); `users export` writes it beside each hash as passwordPreparation.
+   */
+  preparation: PasswordPreparation | null;
 }
 
 export interface SourcePage {

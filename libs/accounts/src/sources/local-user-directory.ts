@@ -1,5 +1,5 @@
 import { DomainError } from '@authbridge/contract';
-import { PasswordHasher } from '@authbridge/passwords';
+import { PasswordHasher, preparePassword } from '@authbridge/passwords';
 import { UserRepository, type UserRecord } from '@authbridge/storage';
 import { counterName } from '../brute-force/counter-name';
 import { Clock } from '../clock';
@@ -26,11 +26,15 @@ export class LocalUserDirectory extends UserDirectory {
       check: async (password) => {
         // Unknown users and users without a password cost a full verification against a dummy hash,
         // so response time does not tell an attacker which names exist.
-        const check = await this.hasher.verify(user?.passwordHash ?? (await this.hasher.dummyHash()), password);
+        const hash = user?.passwordHash ?? (await this.hasher.dummyHash());
+        // An imported hash is of what the website made of the password (phpBB escaped it, WordPress trimmed it).
+        const check = await this.hasher.verify(hash, preparePassword(user?.passwordPreparation ?? null, password));
         if (!user) return { outcome: 'NO_SUCH_USER' };
         if (!user.passwordHash || !check.ok) return { outcome: 'WRONG_PASSWORD' };
         // Imported hashes become argon2id at the first login; a disabled user's too (they knew the password).
-        if (check.needsRehash) {
+        // A prepared one does even when it is argon2id already: the new hash is of the password as
+        // typed, and replacePasswordHash clears the preparation with it.
+        if (check.needsRehash || user.passwordPreparation !== null) {
           const passwordHash = await this.hasher.hash(password);
           // Only over the hash just checked: a reset that landed meanwhile wins (then nothing is written).
           await this.users.replacePasswordHash(user.username, user.passwordHash, passwordHash, this.clock.now().toISOString());

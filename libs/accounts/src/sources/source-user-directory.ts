@@ -2,8 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { MAPPABLE_HASH_FORMATS, type MappableHashFormat } from '@authbridge/config';
 import { DomainError } from '@authbridge/contract';
-import { PasswordHasher, recognizeHashFormat } from '@authbridge/passwords';
-import type { UserRecord } from '@authbridge/storage';
+import { PasswordHasher, preparePassword, recognizeHashFormat } from '@authbridge/passwords';
+import type { SourceAccountLink, UserRecord } from '@authbridge/storage';
 import { counterName } from '../brute-force/counter-name';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { canonicalizeUsername } from '../username';
@@ -11,9 +11,6 @@ import type { AccountSource, PasswordRule, SourceAccount } from './account-sourc
 import { BadSourceRow, badRowError } from './source-errors';
 import { UserDirectory, type DirectoryPage, type LoginAttempt, type LoginCheck } from './user-directory';
 import { WikiNames } from './wiki-names';
-
-/** PHP's trim(): the characters WordPress strips around a password. */
-const PHP_TRIM = /^[ \t\n\r\0\x0B]+|[ \t\n\r\0\x0B]+$/g;
 
 /**
  * USER_SOURCE=sql (and any source of website accounts): the website's database is read on every
@@ -52,12 +49,12 @@ export class SourceUserDirectory extends UserDirectory {
     const answer = await this.guarded(() => this.source.checkPassword!({ externalId: link?.externalId, login: typed }, password));
     if (answer.outcome !== 'PASS') return { outcome: user ? answer.outcome : 'NO_SUCH_USER' };
     if (!user) return { outcome: 'NO_SUCH_USER' };
-    return { outcome: 'PASS', user: await this.guarded(() => this.names.toUser(answer.account, link)) };
+    return { outcome: 'PASS', user: await this.guarded(() => this.toUser(answer.account, link)) };
   }
 
   async findByLogin(typed: string): Promise<UserRecord | undefined> {
     const account = await this.guarded(() => this.resolve(typed));
-    if (account) return this.guarded(() => this.names.toUser(account));
+    if (account) return this.guarded(() => this.toUser(account));
     // The wiki name an account was given (a renamed account keeps it), or would get.
     const canonical = canonicalizeUsername(typed);
     return canonical.ok ? this.findByUsername(canonical.name) : undefined;
@@ -68,14 +65,14 @@ export class SourceUserDirectory extends UserDirectory {
       const link = await this.names.findByWikiName(wikiName);
       if (link) {
         const account = link.source === this.source.name ? await this.source.findById(link.externalId) : undefined;
-        return account && this.names.toUser(account, link);
+        return account && this.toUser(account, link);
       }
       // Not linked yet: the accounts whose login could canonicalise to this name, lowest id first.
       const spellings = [wikiName, wikiName.replace(/ /g, '_')];
       const logins = [...new Set([...spellings, ...spellings.map(lowerFirst)])];
       const accounts = (await this.source.findByLogins(logins)).sort(byId);
       for (const account of accounts) {
-        const user = await this.names.toUser(account);
+        const user = await this.toUser(account);
         if (user.username === wikiName) return user;
       }
       return undefined;
@@ -85,7 +82,7 @@ export class SourceUserDirectory extends UserDirectory {
   async findByWebsiteId(websiteId: string): Promise<UserRecord | undefined> {
     return this.guarded(async () => {
       const account = await this.source.findById(websiteId);
-      return account && this.names.toUser(account);
+      return account && this.toUser(account);
     });
   }
 
@@ -96,7 +93,7 @@ export class SourceUserDirectory extends UserDirectory {
     const users: UserRecord[] = [];
     for (const account of page.accounts) {
       try {
-        users.push(await this.names.toUser(account));
+        users.push(await this.toUser(account));
       } catch (error) {
         if (!(error instanceof BadSourceRow)) throw error;
         this.logBadRow(error);
@@ -111,7 +108,7 @@ export class SourceUserDirectory extends UserDirectory {
     const users: UserRecord[] = [];
     for (const account of accounts) {
       try {
-        users.push(await this.names.toUser(account));
+        users.push(await this.toUser(account));
       } catch (error) {
         // one bad row must not hide the others from the administrator looking for them
         if (!(error instanceof BadSourceRow)) throw error;
@@ -156,9 +153,7 @@ export class SourceUserDirectory extends UserDirectory {
   }
 
   private async check(user: UserRecord | undefined, typedPassword: string): Promise<LoginCheck> {
-    const rule = this.source.passwordRule;
-    const trimmed = rule.trim ? typedPassword.replace(PHP_TRIM, '') : typedPassword;
-    const password = rule.prepare ? rule.prepare(trimmed) : trimmed;
+    const password = preparePassword(this.source.passwordRule.preparation, typedPassword);
     if (!user) {
       await this.spendDummy(password);
       return { outcome: 'NO_SUCH_USER' };
@@ -195,6 +190,11 @@ export class SourceUserDirectory extends UserDirectory {
 
   private async spendDummy(password: string): Promise<void> {
     await this.hasher.verify(await this.hasher.dummyHash(), password);
+  }
+
+  /** The account under its wiki name, with the source's preparation beside its hash (what `users export` writes). */
+  private async toUser(account: SourceAccount, link?: SourceAccountLink): Promise<UserRecord> {
+    return { ...(await this.names.toUser(account, link)), passwordPreparation: this.source.passwordRule.preparation };
   }
 
   /** Source failures become the contract's codes; a bad row is logged with its id and field, never its value. */

@@ -82,6 +82,8 @@ export class WikiNames {
       groups: normalizeGroups(account.groups),
       disabled: account.disabled,
       passwordHash: account.passwordHash,
+      // The directory adds its source's preparation; WikiNames knows only names.
+      passwordPreparation: null,
       createdAt,
       updatedAt: createdAt,
     };

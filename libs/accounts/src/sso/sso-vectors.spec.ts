@@ -62,7 +62,7 @@ async function redeemer(): Promise<{ tickets: SsoTickets; db: Db }> {
   await wikis.add(file.context.audience, 'http://127.0.0.1:8080', 'any-client');
   const users = new KyselyUserRepository(db);
   const at = clock.now().toISOString();
-  await users.insert({ id: '7d0c6a1e-0000-4000-8000-000000000001', username: 'Jane Doe', realName: 'Jane', email: null, emailVerified: false, groups: [], disabled: false, passwordHash: null, createdAt: at, updatedAt: at });
+  await users.insert({ id: '7d0c6a1e-0000-4000-8000-000000000001', username: 'Jane Doe', realName: 'Jane', email: null, emailVerified: false, groups: [], disabled: false, passwordHash: null, passwordPreparation: null, createdAt: at, updatedAt: at });
   const settings = { issuer: file.context.issuer, ticketTtlSeconds: 30, logoutTimeoutMs: 1000 };
   const tickets = new SsoTickets(new SsoKeys(keyRepository, clock), wikis, new LocalUserDirectory(users, new Argon2PasswordHasher({ memoryKiB: 8192, timeCost: 1, parallelism: 1 }), clock), new KyselyUsedTicketRepository(db), clock, new AuditLog(new KyselyAuditRepository(db), clock, new Metrics()), settings);
   return { tickets, db };

@@ -12,6 +12,7 @@ import { migration as clientRotationAndLastUse } from './2026-12-02-301-client-r
 import { migration as usersEmailIndex } from './2026-12-02-500-users-email-index';
 import { migration as usersCreatedByImport } from './2026-12-02-510-users-created-by-import';
 import { migration as accountCheckCeiling } from './2026-12-02-520-account-check-ceiling';
+import { migration as usersPasswordPreparation } from './2026-12-02-530-users-password-preparation';
 
 /**
  * Every migration, in the order they run: the one list, so the built API, the CLI and the tests
@@ -33,6 +34,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['2026-12-02-500-users-email-index', usersEmailIndex],
   ['2026-12-02-510-users-created-by-import', usersCreatedByImport],
   ['2026-12-02-520-account-check-ceiling', accountCheckCeiling],
+  ['2026-12-02-530-users-password-preparation', usersPasswordPreparation],
 ];
 
 class InCodeMigrationProvider implements MigrationProvider {

@@ -14,7 +14,7 @@ import { BadSourceRow, sourceUnavailable } from '../source-errors';
 export class HttpAccountSource implements AccountSource {
   readonly name: string;
   /** Unused: the endpoint checks passwords (checkPassword). */
-  readonly passwordRule: PasswordRule = { formats: [], trim: false };
+  readonly passwordRule: PasswordRule = { formats: [], preparation: null };
   private readonly logger = new Logger('UserSource');
 
   constructor(private readonly settings: HttpSourceSettings) {

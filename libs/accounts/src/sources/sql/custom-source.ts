@@ -16,7 +16,7 @@ export class CustomSqlSource implements AccountSource {
 
   constructor(private readonly client: SqlClient, settings: Pick<SqlSourceSettings, 'name'>, private readonly mapping: CustomMapping) {
     this.name = settings.name;
-    this.passwordRule = { formats: mapping.passwordFormats, trim: mapping.trimPassword };
+    this.passwordRule = { formats: mapping.passwordFormats, preparation: mapping.trimPassword ? 'trim' : null };
     this.table = client.id(mapping.table);
     this.groupsSql = mapping.groupsQuery && mapping.groupsQuery.replace(/:id\b/, '?');
   }

@@ -16,7 +16,7 @@ import type { SqlRow } from './sql-client';
  * | disabled     | status = 0 (blocked, or awaiting administrator approval) |
  */
 export class Drupal7Source extends PresetSqlSource {
-  readonly passwordRule: PasswordRule = { formats: ['drupal7-sha512', 'drupal7-md5-sha512', 'phpass'], trim: false };
+  readonly passwordRule: PasswordRule = { formats: ['drupal7-sha512', 'drupal7-md5-sha512', 'phpass'], preparation: null };
   protected readonly idColumn = this.col('uid');
   protected readonly loginColumn = this.col('name');
   protected readonly emailColumn = this.col('mail');

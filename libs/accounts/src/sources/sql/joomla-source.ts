@@ -20,7 +20,7 @@ import type { SqlRow } from './sql-client';
  * for active users, and its own login looks at `block` only.
  */
 export class JoomlaSource extends PresetSqlSource {
-  readonly passwordRule: PasswordRule = { formats: ['bcrypt', 'argon2', 'phpass', 'joomla-md5-salted', 'joomla-sha256', 'md5-hex'], trim: false };
+  readonly passwordRule: PasswordRule = { formats: ['bcrypt', 'argon2', 'phpass', 'joomla-md5-salted', 'joomla-sha256', 'md5-hex'], preparation: null };
   protected readonly idColumn = this.col('id');
   protected readonly loginColumn = this.col('username');
   protected readonly emailColumn = this.col('email');

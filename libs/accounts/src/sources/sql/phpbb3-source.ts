@@ -18,7 +18,7 @@ import type { SqlRow } from './sql-client';
  * Not mapped: bans by e-mail address or IP (phpBB checks those at login against the request).
  */
 export class Phpbb3Source extends PresetSqlSource {
-  readonly passwordRule: PasswordRule = { formats: ['bcrypt', 'argon2', 'phpass', 'phpbb-convert', 'md5-hex'], trim: false, prepare: phpbbRequestPassword };
+  readonly passwordRule: PasswordRule = { formats: ['bcrypt', 'argon2', 'phpass', 'phpbb-convert', 'md5-hex'], preparation: 'phpbb3' };
   protected readonly idColumn = this.col('user_id');
   protected readonly loginColumn = this.col('username_clean');
   protected readonly emailColumn = this.col('user_email');
@@ -78,17 +78,4 @@ export function utf8CleanString(text: string): string {
     .replace(/[\u0000-\u001f\u007f\u0080-\u009f]+/g, '')
     .replace(/ {2,}/g, ' ')
     .trim();
-}
-
-/**
- * What phpBB's login hashes: request->untrimmed_variable('password', '', true) runs
- * str_replace(["\r\n", "\r", "\0"], ["\n", "\n", '']), htmlspecialchars(ENT_COMPAT) and NFC, so a
- * typed "&" was stored as the hash of "&amp;" (phpbb/request/type_cast_helper.php, set_var).
- */
-export function phpbbRequestPassword(typed: string): string {
-  return typed
-    .replace(/\r\n|\r/g, '\n')
-    .replace(/\0/g, '')
-    .replace(/[&"<>]/g, (c) => ({ '&': '&amp;', '"': '&quot;', '<': '&lt;', '>': '&gt;' })[c]!)
-    .normalize('NFC');
 }

@@ -1,6 +1,7 @@
 import { SqlClient, type SqlRow } from './sql-client';
 import { JoomlaSource } from './joomla-source';
-import { Phpbb3Source, phpbbRequestPassword, utf8CleanString } from './phpbb3-source';
+import { preparePassword } from '@authbridge/passwords';
+import { Phpbb3Source, utf8CleanString } from './phpbb3-source';
 import { Drupal7Source } from './drupal7-source';
 import { BadSourceRow } from '../source-errors';
 
@@ -66,8 +67,9 @@ describe('phpBB name and password as phpBB handles them', () => {
   });
 
   it('escapes the typed password as phpBB\'s request layer does before hashing', () => {
-    expect(phpbbRequestPassword('Tom & <Jerry> "x" \'y\'')).toBe('Tom &amp; &lt;Jerry&gt; &quot;x&quot; \'y\'');
-    expect(phpbbRequestPassword('a\r\nb\rc\u0000d')).toBe('a\nb\ncd');
+    expect(new Phpbb3Source(new FakeClient([]), settings('phpbb3', 'phpbb_')).passwordRule.preparation).toBe('phpbb3');
+    expect(preparePassword('phpbb3', 'Tom & <Jerry> "x" \'y\'')).toBe('Tom &amp; &lt;Jerry&gt; &quot;x&quot; \'y\'');
+    expect(preparePassword('phpbb3', 'a\r\nb\rc\u0000d')).toBe('a\nb\ncd');
   });
 
   it('queries username_clean with the cleaned form of each spelling', async () => {

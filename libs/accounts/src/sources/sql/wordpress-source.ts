@@ -19,7 +19,7 @@ import { likePrefix, probeFailure, type SqlClient, type SqlRow } from './sql-cli
  */
 export class WordPressSource implements AccountSource {
   readonly name: string;
-  readonly passwordRule: PasswordRule = { formats: ['wordpress-bcrypt', 'phpass', 'bcrypt', 'argon2', 'md5-hex'], trim: true };
+  readonly passwordRule: PasswordRule = { formats: ['wordpress-bcrypt', 'phpass', 'bcrypt', 'argon2', 'md5-hex'], preparation: 'trim' };
   private multisite = false;
   private readonly users: string;
   private readonly meta: string;
