@@ -226,7 +226,7 @@ describe('USER_SOURCE=sql, preset wordpress (WordPress 6.1 on MariaDB, SELECT-on
   // Before the other move: the app `t` checks the password first, and a second app started and
   // closed in this process leaves `t` answering 500 (Nest's logger and more are process-wide).
   describe('moving to AuthBridge\'s own store: the password WordPress trimmed', () => {
-    it('passes with the surrounding spaces typed as on WordPress, and the first login rehashes it as typed', async () => {
+    it('passes with or without the surrounding spaces, as on WordPress, before and after the first login rehashes it', async () => {
       const typed = '  Wendy pass 42 ';
       // WordPress's own wp_insert_user, which hashes trim() of the password.
       await wp.insertUser({ user_login: 'wendy', user_pass: typed, user_email: 'wendy@example.org' });
@@ -239,8 +239,11 @@ describe('USER_SOURCE=sql, preset wordpress (WordPress 6.1 on MariaDB, SELECT-on
         expect(await moved.verify('Wendy', '  Wendy pass 43 ')).toEqual({ result: 'FAIL', code: 'WRONG_PASSWORD' });
         expect(await moved.verify('Wendy', typed)).toMatchObject({ result: 'PASS', user: { username: 'Wendy', id: line!.id } });
         const after = await moved.stored('Wendy');
-        expect(after).toMatchObject({ passwordHash: expect.stringMatching(/^\$argon2id\$/), passwordPreparation: null });
+        // The rehash is of the trimmed password, and the trim stays with it (WordPress's rule).
+        expect(after).toMatchObject({ passwordHash: expect.stringMatching(/^\$argon2id\$/), passwordPreparation: 'trim' });
         expect(await moved.verify('Wendy', typed)).toMatchObject({ result: 'PASS' });
+        expect(await moved.verify('Wendy', typed.trim())).toMatchObject({ result: 'PASS' });
+        expect(await moved.verify('Wendy', '  Wendy pass 43 ')).toEqual({ result: 'FAIL', code: 'WRONG_PASSWORD' });
         expect((await moved.stored('Wendy'))!.passwordHash).toBe(after!.passwordHash);
       } finally {
         await moved.close();

@@ -18,9 +18,10 @@ export abstract class UserRepository {
    * Replaces the password hash only while it is still `oldHash` (compare-and-set); returns
    * whether it did. The rehash after a login uses it, so a password set meanwhile (an admin's
    * reset, the user's own change) is never overwritten with one derived from the old password.
-   * The stored preparation is cleared in the same UPDATE: the new hash is of the password as typed.
+   * The stored preparation becomes `preparation` in the same UPDATE (null: the new hash is of the
+   * password as typed).
    */
-  abstract replacePasswordHash(username: string, oldHash: string, newHash: string, updatedAt: string): Promise<boolean>;
+  abstract replacePasswordHash(username: string, oldHash: string, newHash: string, updatedAt: string, preparation?: PasswordPreparation | null): Promise<boolean>;
   /** Deletes the user; returns what was deleted, or undefined when there was no such user. */
   abstract delete(username: string): Promise<UserRecord | undefined>;
 }
@@ -131,11 +132,11 @@ export class KyselyUserRepository extends UserRepository {
     return this.findByUsername(username);
   }
 
-  async replacePasswordHash(username: string, oldHash: string, newHash: string, updatedAt: string): Promise<boolean> {
+  async replacePasswordHash(username: string, oldHash: string, newHash: string, updatedAt: string, preparation: PasswordPreparation | null = null): Promise<boolean> {
     const result = await this.db
       .updateTable('users')
-      // The new hash is of the password as typed: the imported hash's preparation goes with it.
-      .set({ password_hash: newHash, password_preparation: null, updated_at: updatedAt })
+      // The preparation goes with the hash it was made for.
+      .set({ password_hash: newHash, password_preparation: preparation, updated_at: updatedAt })
       .where('username', '=', username)
       .where('password_hash', '=', oldHash)
       .executeTakeFirst();

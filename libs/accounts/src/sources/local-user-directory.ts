@@ -32,12 +32,15 @@ export class LocalUserDirectory extends UserDirectory {
         if (!user) return { outcome: 'NO_SUCH_USER' };
         if (!user.passwordHash || !check.ok) return { outcome: 'WRONG_PASSWORD' };
         // Imported hashes become argon2id at the first login; a disabled user's too (they knew the password).
-        // A prepared one does even when it is argon2id already: the new hash is of the password as
-        // typed, and replacePasswordHash clears the preparation with it.
-        if (check.needsRehash || user.passwordPreparation !== null) {
-          const passwordHash = await this.hasher.hash(password);
+        // A phpBB-prepared one does even when it is argon2id already: the new hash is of the
+        // password as typed, and the preparation is cleared with it (the escaping was phpBB's
+        // storage detail). WordPress's trim is kept: WordPress accepts the password with or
+        // without surrounding spaces, and so does the wiki after the move, before and after the rehash.
+        const keep = user.passwordPreparation === 'trim' ? 'trim' : null;
+        if (check.needsRehash || user.passwordPreparation !== keep) {
+          const passwordHash = await this.hasher.hash(preparePassword(keep, password));
           // Only over the hash just checked: a reset that landed meanwhile wins (then nothing is written).
-          await this.users.replacePasswordHash(user.username, user.passwordHash, passwordHash, this.clock.now().toISOString());
+          await this.users.replacePasswordHash(user.username, user.passwordHash, passwordHash, this.clock.now().toISOString(), keep);
         }
         return { outcome: 'PASS', user };
       },
