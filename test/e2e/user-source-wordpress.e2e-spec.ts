@@ -160,7 +160,15 @@ describe('USER_SOURCE=sql, preset wordpress (WordPress 6.1 on MariaDB, SELECT-on
       for (let i = 0; i < 3; i++) tries.push((await verify('jane.smith', `wrong ${i}`)).body.code, (await verify('jane@example.org', `wrong e${i}`)).body.code);
       expect(tries.slice(0, 4)).toEqual(['WRONG_PASSWORD', 'WRONG_PASSWORD', 'WRONG_PASSWORD', 'WRONG_PASSWORD']);
       expect(tries[4]).toBe('THROTTLED');
-      await t.http.delete('/v1/users/Jane.smith/lock').set(bearer(t.secrets['users:write'])).expect(204);
+      // The administrator finds those counters by whatever names the account: its wiki name, its
+      // website login, its email (resolved as a login is, never as a pseudonym of the email).
+      for (const name of ['Jane.smith', 'jane.smith', 'jane@example.org']) {
+        const lock = await t.http.get(`/v1/users/${encodeURIComponent(name)}/lock`).set(bearer(t.secrets['users:read'])).expect(200);
+        // This client does not forward context.ip, so the counters are of its own address.
+        expect(lock.body).toMatchObject({ locked: true, addresses: [{ failures: 5 }] });
+      }
+      await t.http.delete('/v1/users/jane%40example.org/lock').set(bearer(t.secrets['users:write'])).expect(204);
+      expect((await t.http.get('/v1/users/Jane.smith/lock').set(bearer(t.secrets['users:read'])).expect(200)).body.locked).toBe(false);
     });
   });
 

@@ -37,7 +37,7 @@ export class CredentialVerifier {
       throw error;
     }
     // A name that is no user is counted and audited under its pseudonym: it may be a password.
-    const counted = login.exists ? login.username : await this.keyed.pseudonym(rawUsername);
+    const counted = await this.keyed.countedName(login, rawUsername);
     const outcome = { username: counted, address, caller, context };
 
     const decision = await this.guard.begin(counted, address);

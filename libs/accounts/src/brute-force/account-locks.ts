@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import type { AccountLockJson } from '@authbridge/contract';
 import { AuditLog, type Actor } from '../audit/audit-log';
 import { UserDirectory } from '../sources/user-directory';
-import { canonicalizeUsername } from '../username';
 import { BruteForceGuard } from './brute-force-guard';
 import { counterName } from './counter-name';
 import { KeyedHashes } from './keyed-hashes';
@@ -44,10 +43,11 @@ export class AccountLocks {
     return { ...before, username: counterName(username) };
   }
 
-  /** The name the counters of a typed name are under: the user's name, or the pseudonym when there is no such user. */
+  /**
+   * The name the counters of a typed name are under, resolved as the password check resolves it
+   * (with a user source also the website login or email), so both meet the same counters.
+   */
   private async countedName(typed: string): Promise<string> {
-    const canonical = canonicalizeUsername(typed);
-    if (canonical.ok && (await this.directory.findByUsername(canonical.name))) return canonical.name;
-    return this.keyed.pseudonym(typed);
+    return this.keyed.countedName(await this.directory.beginLogin(typed), typed);
   }
 }

@@ -31,6 +31,15 @@ export class KeyedHashes {
     return PSEUDONYM_PREFIX + (await this.mac('name', counterName(typed))).slice(0, 22);
   }
 
+  /**
+   * The name a login attempt is counted and audited under: the user's name when the directory
+   * found one for what was typed, else the typed name's pseudonym (it may be a password).
+   * The password check and the administrator's lock routes both use it, so they meet the same counters.
+   */
+  async countedName(login: { username: string; exists: boolean }, typed: string): Promise<string> {
+    return login.exists ? login.username : this.pseudonym(typed);
+  }
+
   /** The keyed hash of an address key (IPv4, or the IPv6 /64 as EndUserAddress.key gives it). */
   address(key: string): Promise<string> {
     return this.mac('address', key);
