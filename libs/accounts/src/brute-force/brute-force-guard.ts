@@ -70,7 +70,7 @@ export class BruteForceGuard {
     // Only an address the client vouches for as the end user's can be known: the caller's own
     // address is every end user's, so knowing it would let every guess past the ceiling.
     const addressHash = address.isCallersOwn ? undefined : await this.keyed.address(address.key);
-    const known = addressHash !== undefined && (await this.counters.isKnownAddress(username, addressHash, now - this.settings.knownAddressDays * 86400 * 1000));
+    const known = addressHash !== undefined && (await this.counters.isKnownAddress(username, addressHash, this.knownSince(now)));
     const ceiling = known ? undefined : this.ceiling(username);
     // Read without a row lock first, so a guess at a full or locked account costs SELECTs only.
     const full = ceiling ? (await this.counters.ceilingState(ceiling, now)).fullUntil : 0;
@@ -125,7 +125,12 @@ export class BruteForceGuard {
   async prune(): Promise<number> {
     const now = this.clock.now().getTime();
     const counters = await this.counters.prune(now - this.settings.windowSeconds * 1000);
-    return counters + (await this.counters.pruneCeiling(now - CEILING_WINDOW_MS - CEILING_BUCKET_MS, now - this.settings.knownAddressDays * 86400 * 1000));
+    return counters + (await this.counters.pruneCeiling(now - CEILING_WINDOW_MS - CEILING_BUCKET_MS, this.knownSince(now)));
+  }
+
+  /** A known address counts while its last success is at or after this (epoch milliseconds). */
+  private knownSince(now: number): number {
+    return now - this.settings.knownAddressDays * 86400 * 1000;
   }
 
   /**
